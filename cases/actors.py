@@ -1,0 +1,63 @@
+"""Who performs a write: a back-office user, an API key, or the system. Services record it on events.
+
+`Actor.has_perm` answers for all three, so django-fsm-2's `permission=` checks work the same for
+a user (Django permissions), an API key (its scopes, SPEC section 3) and the system sweep.
+"""
+
+from dataclasses import dataclass, field
+
+from cases import lifecycle
+from cases.choices import ApiScope
+
+_READ = {"cases.view_case", "cases.view_transaction", "cases.view_merchant", "cases.view_cardholder",
+         "cases.view_claim", "cases.view_evidence", "cases.view_caseevent"}
+_WRITE = _READ | {"cases.add_case", "cases.change_case", "cases.add_case_note", "cases.add_evidence",
+                  "cases.add_transaction", "cases.add_claim", "cases.change_claim", "cases.change_case_amount"} | {
+    lifecycle.permission_for(t) for t in lifecycle.API_WRITE_TRANSITIONS
+}
+_MANAGE = _WRITE | {"cases.edit_case_deadlines", "cases.mark_case_reviewed"} | {
+    lifecycle.permission_for(t) for t in lifecycle.API_MANAGE_TRANSITIONS
+}
+SCOPE_PERMISSIONS = {ApiScope.READ: frozenset(_READ), ApiScope.WRITE: frozenset(_WRITE),
+                     ApiScope.MANAGE: frozenset(_MANAGE)}
+SYSTEM_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_TRANSITIONS) | {
+    "cases.change_case", "cases.add_case"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None = None
+    api_key: object | None = None
+    system: bool = False
+    request_id: str = ""
+    _perms: frozenset = field(default=frozenset(), compare=False, repr=False)
+
+    @classmethod
+    def for_user(cls, user, request_id: str = "") -> "Actor":
+        return cls(user=user, request_id=request_id)
+
+    @classmethod
+    def for_api_key(cls, api_key, request_id: str = "") -> "Actor":
+        perms = frozenset().union(*(SCOPE_PERMISSIONS.get(s, frozenset()) for s in api_key.scopes))
+        return cls(api_key=api_key, request_id=request_id, _perms=perms)
+
+    @classmethod
+    def for_system(cls, request_id: str = "") -> "Actor":
+        return cls(system=True, request_id=request_id, _perms=SYSTEM_PERMISSIONS)
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return f"user:{self.user.get_username()}"
+        if self.api_key is not None:
+            return f"api_key:{self.api_key.prefix}"
+        return "system"
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if self.user is not None:
+            return self.user.has_perm(perm)
+        return perm in self._perms

@@ -1,0 +1,151 @@
+"""Enumerations of the dispute domain (SPEC sections 2-4)."""
+
+from django.db import models
+
+
+class CaseStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    CHARGEBACK_FILED = "chargeback_filed", "Chargeback filed"
+    CHARGEBACK_REPRESENTED = "chargeback_represented", "Chargeback represented"
+    PREARB_RECEIVED = "prearb_received", "Pre-arbitration received"
+    PREARB_FILED = "prearb_filed", "Pre-arbitration filed"
+    PREARB_REBUTTED = "prearb_rebutted", "Pre-arbitration rebutted"
+    ARBITRATION_FILED = "arbitration_filed", "Arbitration filed"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    MERCHANT_CREDITED = "merchant_credited", "Merchant credited"
+
+
+ACTIVE_STATUSES = (
+    CaseStatus.CREATED,
+    CaseStatus.CHARGEBACK_FILED,
+    CaseStatus.CHARGEBACK_REPRESENTED,
+    CaseStatus.PREARB_RECEIVED,
+    CaseStatus.PREARB_FILED,
+    CaseStatus.PREARB_REBUTTED,
+    CaseStatus.ARBITRATION_FILED,
+)
+TERMINAL_STATUSES = tuple(s for s in CaseStatus if s not in ACTIVE_STATUSES)
+# Statuses in which the issuer must answer the other side before a response deadline.
+RESPONSE_STATUSES = (
+    CaseStatus.CHARGEBACK_REPRESENTED,
+    CaseStatus.PREARB_RECEIVED,
+    CaseStatus.PREARB_REBUTTED,
+)
+
+
+class Reason(models.TextChoices):
+    INVALID_AUTHORIZATION = "invalid_authorization", "Invalid authorization"
+    FRAUD = "fraud", "Fraud"
+    PRODUCT_NOT_RECEIVED = "product_not_received", "Product not received"
+    PRODUCT_NOT_AS_DESCRIBED = "product_not_as_described", "Product not as described"
+    PRODUCT_COUNTERFEIT = "product_counterfeit", "Product counterfeit"
+    SUBSCRIPTION_CANCELED = "subscription_canceled", "Subscription canceled"
+    CREDIT_NOT_PROCESSED = "credit_not_processed", "Credit not processed"
+    DUPLICATE_CHARGE = "duplicate_charge", "Duplicate charge"
+    INCORRECT_AMOUNT = "incorrect_amount", "Incorrect amount"
+    CASH_NOT_RECEIVED = "cash_not_received", "Cash not received"
+    CANCELED_OR_RETURNED = "canceled_or_returned", "Canceled or returned"
+    OTHER = "other", "Other"
+
+
+class Network(models.TextChoices):
+    VISA = "visa", "Visa"
+    MASTERCARD = "mastercard", "Mastercard"
+    AMEX = "amex", "American Express"
+    DISCOVER = "discover", "Discover"
+    RUPAY = "rupay", "RuPay"
+    UNKNOWN = "", "Unknown"
+
+
+class DisputeType(models.TextChoices):
+    FRAUD = "fraud", "Fraud"
+    CHARGEBACK = "chargeback", "Chargeback"
+    BO = "bo", "BO"
+    COMPLAINT = "complaint", "Complaint"
+    DISPUTE = "dispute", "Dispute"
+
+
+class ReviewStatus(models.TextChoices):
+    CHARGEBACK_NEEDS_REVIEW = "chargeback_needs_review", "Chargeback needs review"
+
+
+class RaisedBy(models.TextChoices):
+    CARDHOLDER = "cardholder", "Cardholder"
+    ISSUER = "issuer", "Issuer"
+
+
+class Source(models.TextChoices):
+    API = "api", "Native API"
+    MASTERCARD = "mastercard", "Mastercard dialect"
+    DECISIONLY = "decisionly", "Decisionly dialect"
+    TUTELAR = "tutelar", "Tutelar dialect"
+    BACKOFFICE = "backoffice", "Back office"
+    IMPORT = "import", "Import"
+
+
+class TransactionStatus(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILED = "failed", "Failed"
+    REFUNDED = "refunded", "Refunded"
+
+
+class TransactionSystem(models.TextChoices):
+    SINGLE_MESSAGE = "single_message", "Single message"
+    DUAL_MESSAGE = "dual_message", "Dual message"
+
+
+class CardType(models.TextChoices):
+    CREDIT = "credit", "Credit"
+    DEBIT = "debit", "Debit"
+    PREPAID = "prepaid", "Prepaid"
+
+
+class CardholderType(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    BUSINESS = "business", "Business"
+
+
+class EvidenceCategory(models.TextChoices):
+    TRANSACTION_RECEIPT = "transaction_receipt", "Transaction receipt"
+    PRIOR_TRANSACTION_RECEIPT = "prior_transaction_receipt", "Prior transaction receipt"
+    MERCHANT_CORRESPONDENCE = "merchant_correspondence", "Merchant correspondence"
+    CARDHOLDER_STATEMENT = "cardholder_statement", "Cardholder statement"
+    OTHER = "other", "Other"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    TRANSITION = "transition", "Transition"
+    EDIT = "edit", "Edit"
+    NOTE = "note", "Note"
+    EVIDENCE = "evidence", "Evidence"
+    AMOUNT = "amount", "Amount"
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ApiScope(models.TextChoices):
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+    MANAGE = "manage", "Manage"
+
+
+class FeeType(models.TextChoices):
+    INCLUDE = "include", "Include"
+    EXCLUDE = "exclude", "Exclude"
+
+
+class FeeAmountType(models.TextChoices):
+    PRICE = "price", "Price"
+    PERCENTAGE = "percentage", "Percentage"
+
+
+DEFAULT_LEVELS = ["level_1", "level_2", "level_3"]

@@ -1,0 +1,12 @@
+from cases.models.audit import CaseEvent
+from cases.models.cases import Case, Claim
+from cases.models.evidence import Evidence
+from cases.models.idempotency import IdempotencyKey
+from cases.models.parties import Cardholder, Merchant
+from cases.models.programs import ApiKey, Program
+from cases.models.transactions import Transaction
+
+__all__ = [
+    "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Merchant", "Program",
+    "Transaction",
+]

@@ -1,0 +1,175 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from cases import lifecycle as rules
+from cases.choices import (
+    ACTIVE_STATUSES,
+    ClaimStatus,
+    DisputeType,
+    RaisedBy,
+    Reason,
+    ReviewStatus,
+    Source,
+)
+from cases.choices import CaseStatus as S
+
+CASE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{1,126}$", "Letters, digits, '_' and '-' only (at most 126).")
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+
+class Claim(models.Model):
+    """Groups cases (Decisionly claims)."""
+
+    program = models.ForeignKey("cases.Program", on_delete=models.CASCADE, related_name="claims")
+    claim_id = models.CharField(max_length=126, validators=[CASE_ID_VALIDATOR])
+    status = models.CharField(max_length=8, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["program", "claim_id"], name="claim_id_unique_per_program")]
+
+    def __str__(self):
+        return self.claim_id
+
+
+class Case(FSMModelMixin, models.Model):
+    """A dispute case. `status` changes only through the transitions below, run by cases.services."""
+
+    number = models.BigAutoField(primary_key=True)
+    case_id = models.CharField(max_length=126, validators=[CASE_ID_VALIDATOR])
+    program = models.ForeignKey("cases.Program", on_delete=models.CASCADE, related_name="cases")
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
+    transaction = models.ForeignKey("cases.Transaction", on_delete=models.PROTECT, related_name="cases")
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    network = models.CharField(max_length=16, blank=True, default="")
+    network_reason_code = models.CharField(max_length=10, blank=True, default="")
+    dispute_type = models.CharField(max_length=16, choices=DisputeType.choices, default=DisputeType.DISPUTE)
+    level = models.CharField(max_length=32, default="level_1")
+    status = FSMField(max_length=32, choices=S.choices, default=S.CREATED, protected=True)
+    review_status = models.CharField(max_length=32, choices=ReviewStatus.choices, null=True, blank=True)
+    raised_by = models.CharField(max_length=16, choices=RaisedBy.choices, default=RaisedBy.CARDHOLDER)
+    dispute_date = models.DateTimeField()
+    disputed_amount = models.BigIntegerField(help_text="Minor units of the currency.")
+    currency = models.CharField(max_length=3)
+    tdr_details = models.JSONField(null=True, blank=True)
+    tax_details = models.JSONField(null=True, blank=True)
+    chargeback_due_date = models.DateField(null=True, blank=True)
+    response_due_date = models.DateField(null=True, blank=True)
+    internal_due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    next_deadline = models.DateField(null=True, blank=True)
+    issuer_evidence = models.JSONField(default=dict, blank=True)
+    custom_fields = models.JSONField(default=dict, blank=True)
+    comments = models.TextField(blank=True, default="")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [models.F("next_deadline").asc(nulls_last=True), "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "case_id"], name="case_id_unique_per_program"),
+            # One open case per transaction (Mastercard: ANOTHER_OPEN_CASE_ALREADY_EXISTS).
+            models.UniqueConstraint(
+                fields=["transaction"], condition=models.Q(status__in=_ACTIVE), name="one_open_case_per_transaction"
+            ),
+            models.CheckConstraint(condition=models.Q(disputed_amount__gte=0), name="case_disputed_amount_non_negative"),
+            models.CheckConstraint(condition=models.Q(status__in=[s.value for s in S]), name="case_status_valid"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["program", "next_deadline", "number"], name="case_queue_idx"),
+            models.Index(fields=["program", "status", "next_deadline", "number"], name="case_status_queue_idx"),
+            models.Index(fields=["program", "created", "number"], name="case_created_idx"),
+            models.Index(fields=["status", "chargeback_due_date"], name="case_expiry_idx"),
+            models.Index(fields=["status", "response_due_date"], name="case_response_expiry_idx"),
+        ]
+        permissions = [(name, f"Can {label.lower()}") for name, label in rules.TRANSITION_LABELS.items()] + list(
+            rules.CASE_PERMISSIONS.items()
+        )
+
+    def __str__(self):
+        return self.case_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in _ACTIVE
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.number}-{self.version}"'
+
+    # --- transitions (SPEC section 3). They change state in memory; the service saves under lock.
+
+    @transition(
+        field=status, source=S.CREATED, target=S.CHARGEBACK_FILED,
+        conditions=[rules.before_chargeback_due_date, rules.not_under_review, rules.disputed_amount_positive,
+                    rules.transaction_succeeded, rules.fraud_card_blocked_and_reported],
+        permission=rules.permission_for("file_chargeback"),
+    )
+    def file_chargeback(self):
+        pass
+
+    @transition(field=status, source=S.CREATED, target=S.REJECTED, permission=rules.permission_for("reject"))
+    def reject(self):
+        pass
+
+    @transition(field=status, source=S.CREATED, target=S.EXPIRED, permission=rules.permission_for("expire"))
+    def expire(self):
+        pass
+
+    @transition(field=status, source=_ACTIVE, target=S.WITHDRAWN, permission=rules.permission_for("withdraw"))
+    def withdraw(self):
+        pass
+
+    @transition(field=status, source=_ACTIVE, target=S.MERCHANT_CREDITED,
+                permission=rules.permission_for("credit_merchant"))
+    def credit_merchant(self):
+        pass
+
+    @transition(field=status, source=S.CHARGEBACK_FILED, target=S.CHARGEBACK_REPRESENTED,
+                permission=rules.permission_for("record_representment"))
+    def record_representment(self):
+        pass
+
+    @transition(field=status, source=S.CHARGEBACK_FILED, target=S.PREARB_RECEIVED,
+                permission=rules.permission_for("record_prearb_received"))
+    def record_prearb_received(self):
+        pass
+
+    @transition(field=status, source=S.CHARGEBACK_REPRESENTED, target=S.PREARB_FILED,
+                conditions=[rules.before_stage_deadline], permission=rules.permission_for("file_prearbitration"))
+    def file_prearbitration(self):
+        pass
+
+    @transition(field=status, source=S.PREARB_FILED, target=S.PREARB_REBUTTED,
+                permission=rules.permission_for("record_prearb_rebuttal"))
+    def record_prearb_rebuttal(self):
+        pass
+
+    @transition(
+        field=status, source=[S.PREARB_REBUTTED, S.PREARB_RECEIVED, S.CHARGEBACK_REPRESENTED],
+        target=S.ARBITRATION_FILED, conditions=[rules.arbitration_path_allowed, rules.before_stage_deadline],
+        permission=rules.permission_for("file_arbitration"),
+    )
+    def file_arbitration(self):
+        pass
+
+    @transition(field=status, source=[S.CHARGEBACK_REPRESENTED, S.PREARB_RECEIVED, S.PREARB_REBUTTED],
+                target=S.ACCEPTED, conditions=[rules.before_stage_deadline], permission=rules.permission_for("accept"))
+    def accept(self):
+        pass
+
+    @transition(field=status, source=[S.CHARGEBACK_FILED, S.PREARB_FILED, S.ARBITRATION_FILED], target=S.WON,
+                permission=rules.permission_for("win"))
+    def win(self):
+        pass
+
+    @transition(field=status, source=[S.CHARGEBACK_FILED, S.PREARB_FILED, S.ARBITRATION_FILED], target=S.LOST,
+                permission=rules.permission_for("lose"))
+    def lose(self):
+        pass

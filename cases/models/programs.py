@@ -1,0 +1,55 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from rest_framework_api_key.models import AbstractAPIKey
+
+from cases.choices import DEFAULT_LEVELS, ApiScope
+
+
+def default_levels():
+    return list(DEFAULT_LEVELS)
+
+
+class Program(models.Model):
+    """A card program: the tenant every party, transaction, claim and case belongs to."""
+
+    program_id = models.CharField(max_length=126, unique=True)
+    name = models.CharField(max_length=200)
+    default_currency = models.CharField(max_length=3, default="USD")
+    levels = models.JSONField(default=default_levels)
+    default_internal_due_days = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
+    # Cases at or above this disputed amount (minor units, program currency) need a supervisor's review.
+    review_threshold = models.BigIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_threshold__isnull=True) | models.Q(review_threshold__gte=0),
+                name="program_review_threshold_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_internal_due_days__gte=1), name="program_internal_due_days_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.program_id
+
+
+class ApiKey(AbstractAPIKey):
+    """An API key bound to one program, with scopes. Stored hashed by djangorestframework-api-key."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="api_keys")
+    scopes = models.JSONField(default=list)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"
+
+    def has_scope(self, scope: str) -> bool:
+        order = [ApiScope.READ, ApiScope.WRITE, ApiScope.MANAGE]
+        if scope not in order:
+            return False
+        # manage implies write implies read
+        return any(order.index(s) >= order.index(scope) for s in self.scopes if s in order)

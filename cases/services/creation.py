@@ -1,0 +1,128 @@
+"""Opening a case: one road for every door."""
+
+import secrets
+import string
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases import lifecycle, networks
+from cases.actors import Actor
+from cases.choices import ACTIVE_STATUSES, DisputeType, EventKind, RaisedBy, Reason, ReviewStatus, TransactionStatus
+from cases.exceptions import CaseIdTaken, FieldError, OpenCaseExists, ValidationFailed
+from cases.inputs import CaseInput
+from cases.models import Case, Program
+from cases.services.events import event_record, require_perm
+from cases.services.transactions import transaction_resolve
+from cases.services.transitions import run_transition
+from cases.services.validation import (
+    check_custom_fields,
+    check_internal_due_date,
+    check_issuer_evidence,
+    check_level,
+    parse_iso_date,
+)
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def generate_case_id() -> str:
+    return "case_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+
+
+def _open_case_conflict(txn) -> OpenCaseExists | None:
+    existing = Case.objects.filter(transaction=txn, status__in=ACTIVE_STATUSES).only("case_id", "number").first()
+    if existing:
+        return OpenCaseExists(case_id=existing.case_id, case_number=existing.number,
+                              financial_document_id=txn.financial_document_id)
+    return None
+
+
+def _check_input(program: Program, data: CaseInput) -> None:
+    errors = []
+    if data.case_id is not None and not Case._meta.get_field("case_id").validators[0].regex.match(data.case_id):
+        errors.append(FieldError("case_id", "invalid", "case_id is 1-126 letters, digits, '_' or '-'."))
+    if data.reason is not None and data.reason not in Reason.values:
+        errors.append(FieldError("reason", "invalid_choice", f"Unknown reason {data.reason!r}."))
+    if data.dispute_type not in DisputeType.values:
+        errors.append(FieldError("dispute_type", "invalid_choice", f"Unknown dispute type {data.dispute_type!r}."))
+    if data.raised_by not in RaisedBy.values:
+        errors.append(FieldError("dispute.raised_by", "invalid_choice", f"Unknown raised_by {data.raised_by!r}."))
+    if data.disputed_amount is not None and data.disputed_amount <= 0:
+        errors.append(FieldError("dispute.amount", "invalid_amount", "The disputed amount must be greater than zero."))
+    if errors:
+        raise ValidationFailed(errors)
+    if data.level is not None:
+        check_level(program, data.level)
+    check_custom_fields(data.custom_fields)
+    check_issuer_evidence(data.issuer_evidence)
+
+
+@transaction.atomic
+def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
+    """Open a case on a transaction; apply the creation outcomes of SPEC section 3.
+
+    Raises OpenCaseExists when the transaction already has an open case (a database constraint
+    decides between concurrent creates), CaseIdTaken, ValidationFailed, TransactionNotFound.
+    """
+    require_perm(actor, "cases.add_case", "This key may not create cases.")
+    _check_input(program, data)
+    txn = transaction_resolve(program=program, data=data.transaction)
+    reason, code = networks.resolve_reason(txn.card_network, reason=data.reason, code=data.network_reason_code)
+
+    currency = (data.currency or txn.currency).upper()
+    if currency != txn.currency:
+        raise ValidationFailed.single("dispute.currency", "currency_mismatch",
+                                      f"The dispute currency must be the transaction currency ({txn.currency}).")
+    amount = txn.amount if data.disputed_amount is None else data.disputed_amount
+    if amount > txn.amount:
+        raise ValidationFailed.single("dispute.amount", "amount_exceeds_transaction",
+                                      "The disputed amount cannot be higher than the transaction amount.")
+    transaction_day = txn.date.date()
+    check_internal_due_date(data.internal_due_date, transaction_day)
+    conflict = _open_case_conflict(txn)
+    if conflict:
+        raise conflict
+    case_id = data.case_id or generate_case_id()
+    if Case.objects.filter(program=program, case_id=case_id).exists():
+        raise CaseIdTaken(case_id)
+
+    now = timezone.now()
+    expected_delivery = parse_iso_date(((data.issuer_evidence or {}).get("delivery") or {}).get("expected_date"))
+    case = Case(
+        case_id=case_id, program=program, transaction=txn, reason=reason, network=txn.card_network,
+        network_reason_code=code, dispute_type=data.dispute_type, level=data.level or program.levels[0],
+        raised_by=data.raised_by, dispute_date=data.dispute_date or now, disputed_amount=amount, currency=currency,
+        tdr_details=data.tdr_details, tax_details=data.tax_details,
+        chargeback_due_date=networks.chargeback_due_date(txn.card_network, reason, transaction_day, expected_delivery),
+        internal_due_date=data.internal_due_date or (lifecycle.today() + timedelta(days=program.default_internal_due_days)),
+        due_date=data.due_date, issuer_evidence=data.issuer_evidence or {}, custom_fields=data.custom_fields or {},
+        comments=data.comments, source=data.source,
+    )
+    if program.review_threshold is not None and amount >= program.review_threshold:
+        case.review_status = ReviewStatus.CHARGEBACK_NEEDS_REVIEW
+    case.next_deadline = lifecycle.next_deadline(case)
+    try:
+        with transaction.atomic():
+            case.save(force_insert=True)
+    except IntegrityError:
+        # Lost a race: another request opened a case on this transaction or took the id first.
+        conflict = _open_case_conflict(txn)
+        if conflict:
+            raise conflict from None
+        if Case.objects.filter(program=program, case_id=case_id).exists():
+            raise CaseIdTaken(case_id) from None
+        raise
+    event_record(case=case, actor=actor, kind=EventKind.CREATED, to_status=case.status,
+                 changes={"source": data.source, "disputed_amount": amount, "currency": currency,
+                          "review_status": case.review_status},
+                 note=data.comments)
+
+    # Creation outcomes (SPEC section 3; Tutelar's transaction-status responses).
+    system = Actor.for_system(request_id=actor.request_id)
+    if txn.status == TransactionStatus.FAILED:
+        run_transition(case, "reject", system, note="The transaction failed.")
+    elif txn.status == TransactionStatus.REFUNDED:
+        run_transition(case, "credit_merchant", system, note="The transaction was refunded.")
+    return case

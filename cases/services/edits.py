@@ -1,0 +1,142 @@
+"""Edits of a case that are not lifecycle steps: level, due dates, fields, amount, notes, review."""
+
+from django.db import transaction
+
+from cases import lifecycle
+from cases.actors import Actor
+from cases.choices import CaseStatus, EventKind, ReviewStatus
+from cases.exceptions import CaseClosed, FieldError, ValidationFailed
+from cases.models import Case
+from cases.services.events import event_record, require_perm
+from cases.services.transitions import lock_case
+from cases.services.validation import check_custom_fields, check_issuer_evidence, check_level
+
+UNSET = object()
+MAX_NOTE = 5000
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _save_with_event(case: Case, actor: Actor, kind: str, changes: dict, note: str = "") -> Case:
+    case.next_deadline = lifecycle.next_deadline(case)
+    case.version += 1
+    case.save()
+    event_record(case=case, actor=actor, kind=kind, changes=changes, note=note)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSET, due_date=UNSET,
+                custom_fields=UNSET, issuer_evidence=UNSET, note: str = "",
+                expected_version: int | None = None) -> Case:
+    """Edit level and due dates (supervisors, `manage` keys), custom fields and issuer evidence.
+
+    Custom fields merge: a `None` value removes the key. Issuer evidence is replaced and may only
+    change while the case is `created` (it is what gets filed).
+    """
+    case = lock_case(case, expected_version)
+    changes: dict = {}
+    if any(v is not UNSET for v in (level, internal_due_date, due_date)):
+        require_perm(actor, "cases.edit_case_deadlines", "You may not change the level or due dates.")
+        if not case.is_active:
+            raise CaseClosed("A closed case cannot be edited.")
+    if any(v is not UNSET for v in (custom_fields, issuer_evidence)):
+        require_perm(actor, "cases.change_case", "You may not edit this case.")
+    if level is not UNSET:
+        check_level(case.program, level)
+    if internal_due_date is not UNSET and internal_due_date is not None and internal_due_date < case.transaction.date.date():
+        raise ValidationFailed.single("internal_due_date", "internal_due_date_before_transaction",
+                                      "The internal due date cannot be before the transaction date.")
+    for name, value in (("level", level), ("internal_due_date", internal_due_date), ("due_date", due_date)):
+        if value is not UNSET and getattr(case, name) != value:
+            changes[name] = {"before": _jsonable(getattr(case, name)), "after": _jsonable(value)}
+            setattr(case, name, value)
+    if custom_fields is not UNSET:
+        if not isinstance(custom_fields, dict):
+            raise ValidationFailed.single("custom_fields", "invalid", "Custom fields must be an object.")
+        merged = dict(case.custom_fields)
+        for key, value in custom_fields.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        check_custom_fields(merged)
+        if merged != case.custom_fields:
+            changes["custom_fields"] = {"before": case.custom_fields, "after": merged}
+            case.custom_fields = merged
+    if issuer_evidence is not UNSET:
+        check_issuer_evidence(issuer_evidence)
+        if issuer_evidence != case.issuer_evidence:
+            if case.status != CaseStatus.CREATED:
+                raise ValidationFailed.single("issuer_evidence", "case_already_filed",
+                                              "Issuer evidence can only change before the chargeback is filed.")
+            changes["issuer_evidence"] = {"before": case.issuer_evidence, "after": issuer_evidence}
+            case.issuer_evidence = issuer_evidence
+    if not changes:
+        return case
+    return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)
+
+
+@transaction.atomic
+def case_change_amount(*, case: Case, actor: Actor, amount: int, currency: str, note: str = "",
+                       reason_code: str = "") -> Case:
+    """Change the disputed (trusted) amount: the corrected total, not a difference (Mastercard
+    "Change a Trusted Amount"); 0 < amount <= transaction amount, same currency, active case."""
+    require_perm(actor, "cases.change_case_amount", "You may not change the disputed amount.")
+    case = lock_case(case)
+    if not case.is_active:
+        raise CaseClosed("The case is closed; its amount cannot change.")
+    errors = []
+    if currency != case.currency:
+        errors.append(FieldError("currency", "currency_mismatch", f"The case currency is {case.currency}."))
+    if amount <= 0:
+        errors.append(FieldError("amount", "invalid_amount", "The amount must be greater than zero."))
+    elif amount > case.transaction.amount:
+        errors.append(FieldError("amount", "amount_exceeds_transaction",
+                                 "The amount cannot be higher than the transaction amount."))
+    if errors:
+        raise ValidationFailed(errors)
+    changes = {"disputed_amount": {"before": case.disputed_amount, "after": amount}, "currency": currency}
+    if reason_code:
+        changes["reason_code"] = reason_code
+    case.disputed_amount = amount
+    return _save_with_event(case, actor, EventKind.AMOUNT, changes, note=note)
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, actor: Actor, text: str) -> Case:
+    require_perm(actor, "cases.add_case_note", "You may not add notes.")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed.single("note", "required", "The note is empty.")
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed.single("note", "too_long", f"A note is at most {MAX_NOTE} characters.")
+    case = lock_case(case)
+    event_record(case=case, actor=actor, kind=EventKind.NOTE, note=text)
+    return case
+
+
+@transaction.atomic
+def case_mark_reviewed(*, case: Case, actor: Actor, note: str = "") -> Case:
+    """A supervisor clears `chargeback_needs_review`."""
+    require_perm(actor, "cases.mark_case_reviewed", "Only a supervisor may mark a case reviewed.")
+    case = lock_case(case)
+    if case.review_status is None:
+        raise ValidationFailed.single("review_status", "not_under_review", "The case is not waiting for review.")
+    changes = {"review_status": {"before": case.review_status, "after": None}}
+    case.review_status = None
+    return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)
+
+
+@transaction.atomic
+def case_flag_for_review(*, case: Case, actor: Actor, note: str = "") -> Case:
+    """Set `chargeback_needs_review` (Decisionly `file_mode=auto` when a filing condition fails)."""
+    require_perm(actor, "cases.change_case", "You may not edit this case.")
+    case = lock_case(case)
+    if case.review_status == ReviewStatus.CHARGEBACK_NEEDS_REVIEW:
+        return case
+    changes = {"review_status": {"before": case.review_status, "after": ReviewStatus.CHARGEBACK_NEEDS_REVIEW}}
+    case.review_status = ReviewStatus.CHARGEBACK_NEEDS_REVIEW
+    return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)

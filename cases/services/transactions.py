@@ -1,0 +1,122 @@
+"""The transaction store: find a described transaction, or record it, with its parties."""
+
+import secrets
+from dataclasses import asdict
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases import money
+from cases.choices import CardholderType, Network, TransactionStatus, TransactionSystem
+from cases.exceptions import FieldError, TransactionNotFound, ValidationFailed
+from cases.inputs import CardholderInput, MerchantInput, TransactionInput
+from cases.models import Cardholder, Merchant, Program, Transaction
+
+_FDID_RANGE = (1_000_000_000, 9_999_999_999)
+
+
+def _find(program: Program, data: TransactionInput) -> Transaction | None:
+    """Match order: financial document id, external id, ARN, switch serial number."""
+    qs = Transaction.objects.filter(program=program).select_related("merchant", "cardholder")
+    if data.financial_document_id is not None:
+        return qs.filter(financial_document_id=data.financial_document_id).first()
+    for field in ("external_id", "arn", "switch_serial_number"):
+        value = getattr(data, field)
+        if value:
+            found = qs.filter(**{field: value}).first()
+            if found:
+                return found
+    return None
+
+
+def _validate_new(data: TransactionInput, prefix: str) -> None:
+    errors = []
+    if data.amount is None or data.amount <= 0:
+        errors.append(FieldError(f"{prefix}amount", "invalid_amount", "The transaction amount must be greater than zero."))
+    if not money.is_currency(data.currency):
+        errors.append(FieldError(f"{prefix}currency", "invalid_currency", "Unknown transaction currency."))
+    if data.date is None:
+        errors.append(FieldError(f"{prefix}date", "required", "The transaction date is required."))
+    elif data.date > timezone.now():
+        errors.append(FieldError(f"{prefix}date", "transaction_date_in_future",
+                                 "The transaction date cannot be in the future."))
+    if data.status not in TransactionStatus.values:
+        errors.append(FieldError(f"{prefix}status", "invalid_choice", f"Unknown transaction status {data.status!r}."))
+    if data.card_network not in Network.values:
+        errors.append(FieldError(f"{prefix}card.network", "invalid_choice", "Unknown card network."))
+    if data.system and data.system not in TransactionSystem.values:
+        errors.append(FieldError(f"{prefix}system", "invalid_choice", "Unknown transaction system."))
+    if data.card_last4 and not (len(data.card_last4) == 4 and data.card_last4.isdigit()):
+        errors.append(FieldError(f"{prefix}card.last4", "invalid", "last4 must be exactly four digits."))
+    if data.card_expiry_month is not None and not 1 <= data.card_expiry_month <= 12:
+        errors.append(FieldError(f"{prefix}card.expiry_month", "invalid", "The expiry month must be 1-12."))
+    if data.merchant and data.merchant.mcc and not (len(data.merchant.mcc) == 4 and data.merchant.mcc.isdigit()):
+        errors.append(FieldError("merchant.category_code", "invalid", "The merchant category code must be 4 digits."))
+    if data.cardholder and data.cardholder.type not in CardholderType.values:
+        errors.append(FieldError("cardholder.type", "invalid_choice", "Unknown cardholder type."))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _party(model, program: Program, data: MerchantInput | CardholderInput | None):
+    """Match a party by its external id within the program, else record it."""
+    if data is None:
+        return None
+    values = asdict(data)
+    external_id = values.pop("external_id")
+    if external_id:
+        existing = model.objects.filter(program=program, external_id=external_id).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                return model.objects.create(program=program, external_id=external_id, **values)
+        except IntegrityError:
+            return model.objects.get(program=program, external_id=external_id)
+    if not values.get("name"):
+        return None
+    return model.objects.create(program=program, **values)
+
+
+def transaction_resolve(*, program: Program, data: TransactionInput, prefix: str = "transaction.") -> Transaction:
+    """Return the stored transaction the input refers to, recording it when it is described but absent.
+
+    A bare financial document id (the Mastercard dialect) must already be in the store.
+    """
+    found = _find(program, data)
+    if found:
+        return found
+    if not data.describes_new:
+        if data.financial_document_id is not None:
+            raise TransactionNotFound(
+                f"No transaction with financial document id {data.financial_document_id}.",
+                field=f"{prefix}financial_document_id",
+            )
+        raise ValidationFailed.single(f"{prefix}amount", "required", "The transaction amount is required.")
+    _validate_new(data, prefix)
+    merchant = _party(Merchant, program, data.merchant)
+    cardholder = _party(Cardholder, program, data.cardholder)
+    fields = {k: v for k, v in asdict(data).items() if k not in ("merchant", "cardholder")}
+    fields["currency"] = data.currency.upper()
+    for _ in range(5):
+        if data.financial_document_id is None:
+            fields["financial_document_id"] = secrets.randbelow(_FDID_RANGE[1] - _FDID_RANGE[0]) + _FDID_RANGE[0]
+        try:
+            with transaction.atomic():
+                return Transaction.objects.create(program=program, merchant=merchant, cardholder=cardholder, **fields)
+        except IntegrityError:
+            # A concurrent request recorded the same transaction (same ARN / external id): use it.
+            existing = _find(program, data)
+            if existing:
+                return existing
+            if data.financial_document_id is not None:
+                raise
+    raise RuntimeError("Could not allocate a financial document id.")
+
+
+def transaction_create(*, program: Program, data: TransactionInput) -> tuple[Transaction, bool]:
+    """Record a transaction in the store (native API, import). Returns (transaction, created)."""
+    existing = _find(program, data)
+    if existing:
+        return existing, False
+    return transaction_resolve(program=program, data=data, prefix=""), True

@@ -1,0 +1,108 @@
+"""Running lifecycle transitions: lock, re-check, transition, deadlines, audit event."""
+
+from django.db import transaction
+
+from cases import lifecycle, networks
+from cases.actors import Actor
+from cases.choices import RESPONSE_STATUSES, EventKind
+from cases.exceptions import (
+    CaseNotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    TransitionConditionFailed,
+    TransitionNotAllowed,
+)
+from cases.models import Case
+from cases.services.events import event_record
+
+
+def _meta(name: str):
+    if name not in lifecycle.TRANSITIONS:
+        return None
+    return getattr(Case, name)._django_fsm
+
+
+def allowed_transitions(case: Case) -> list[str]:
+    """Transitions whose source includes the case's current status (conditions and permissions aside)."""
+    return [name for name in lifecycle.TRANSITIONS if _meta(name).has_transition(case.status)]
+
+
+def failed_conditions(case: Case, name: str, actor: Actor | None = None) -> dict[str, str]:
+    meta = _meta(name)
+    spec = meta.get_transition(case.status) if meta else None
+    if spec is None:
+        return {}
+    case._transition_actor = actor
+    try:
+        return {c.__name__: lifecycle.CONDITION_MESSAGES.get(c.__name__, c.__name__)
+                for c in spec.conditions if not c(case)}
+    finally:
+        case._transition_actor = None
+
+
+def may_run(actor: Actor, name: str) -> bool:
+    return actor.has_perm(lifecycle.permission_for(name))
+
+
+def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> Case:
+    """Apply a transition to a case the caller has locked; write its event. Raises domain errors."""
+    meta = _meta(name)
+    if meta is None:
+        raise TransitionNotAllowed(transition=name, current_status=case.status, allowed=allowed_transitions(case))
+    if not may_run(actor, name):
+        raise PermissionDenied(f"You may not {lifecycle.TRANSITION_LABELS[name].lower()} a case.")
+    if not meta.has_transition(case.status):
+        raise TransitionNotAllowed(transition=name, current_status=case.status, allowed=allowed_transitions(case))
+    failed = failed_conditions(case, name, actor)
+    if failed:
+        raise TransitionConditionFailed(transition=name, failed=failed)
+    before = case.status
+    case._transition_actor = actor
+    try:
+        getattr(case, name)()
+    finally:
+        case._transition_actor = None
+    if case.status in RESPONSE_STATUSES:
+        case.response_due_date = networks.response_due_date(case.network, case.status, lifecycle.today())
+    else:
+        case.response_due_date = None
+    case.next_deadline = lifecycle.next_deadline(case)
+    case.version += 1
+    case.save(update_fields=["status", "response_due_date", "next_deadline", "version", "updated"])
+    event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
+                 to_status=case.status, note=note,
+                 changes={"response_due_date": case.response_due_date.isoformat() if case.response_due_date else None})
+    return case
+
+
+def lock_case(case: Case, expected_version: int | None = None) -> Case:
+    """Re-read the case holding its row lock; callers are inside transaction.atomic."""
+    try:
+        locked = (Case.objects.select_for_update(of=("self",))
+                  .select_related("transaction", "program").get(pk=case.pk))
+    except Case.DoesNotExist:
+        raise CaseNotFound() from None
+    if expected_version is not None and locked.version != expected_version:
+        raise PreconditionFailed("The case changed since you read it; reload it and try again.")
+    return locked
+
+
+@transaction.atomic
+def case_transition(*, case: Case, transition: str, actor: Actor, note: str = "",
+                    expected_version: int | None = None) -> Case:
+    """Run one lifecycle transition under the case row lock (SPEC section 9: transitions are serialized)."""
+    locked = lock_case(case, expected_version)
+    return run_transition(locked, transition, actor, note=note)
+
+
+def case_available_transitions(*, case: Case, actor: Actor) -> list[dict]:
+    """The transitions the actor may run from the current status, each with its unmet conditions."""
+    result = []
+    for name in allowed_transitions(case):
+        if not may_run(actor, name):
+            continue
+        failed = failed_conditions(case, name, actor)
+        result.append({"transition": name, "label": lifecycle.TRANSITION_LABELS[name],
+                       "available": not failed, "unmet_conditions": [
+                           {"condition": k, "message": v} for k, v in failed.items()]})
+    return result

@@ -1,0 +1,66 @@
+"""Domain checks shared by creation and edits."""
+
+from datetime import date
+
+from cases.exceptions import FieldError, ValidationFailed
+from cases.models import Program
+
+MAX_CUSTOM_FIELDS = 25
+MAX_CUSTOM_KEY = 50
+MAX_CUSTOM_VALUE = 250
+
+
+def check_custom_fields(fields: object, field: str = "custom_fields") -> dict:
+    """Decisionly custom fields: at most 25 pairs, keys <= 50 chars, string values <= 250 chars.
+
+    https://docs.decisionly.com/custom-fields
+    """
+    if not isinstance(fields, dict):
+        raise ValidationFailed.single(field, "invalid", "Custom fields must be an object of strings.")
+    errors = []
+    if len(fields) > MAX_CUSTOM_FIELDS:
+        errors.append(FieldError(field, "too_many", f"At most {MAX_CUSTOM_FIELDS} custom fields are allowed."))
+    for key, value in fields.items():
+        if not isinstance(key, str) or not key or len(key) > MAX_CUSTOM_KEY:
+            errors.append(FieldError(f"{field}.{str(key)[:60]}", "invalid_key",
+                                     f"Custom field keys are 1-{MAX_CUSTOM_KEY} characters."))
+        elif not isinstance(value, str):
+            errors.append(FieldError(f"{field}.{key}", "invalid_value", "Custom field values must be strings."))
+        elif len(value) > MAX_CUSTOM_VALUE:
+            errors.append(FieldError(f"{field}.{key}", "too_long",
+                                     f"Custom field values are at most {MAX_CUSTOM_VALUE} characters."))
+    if errors:
+        raise ValidationFailed(errors)
+    return fields
+
+
+def check_level(program: Program, level: str, field: str = "level") -> str:
+    if level not in program.levels:
+        raise ValidationFailed.single(field, "invalid_level",
+                                      f"Unknown level {level!r}; this program offers {', '.join(program.levels)}.")
+    return level
+
+
+def check_issuer_evidence(evidence: object, field: str = "issuer_evidence") -> dict:
+    if not isinstance(evidence, dict):
+        raise ValidationFailed.single(field, "invalid", "Issuer evidence must be an object.")
+    return evidence
+
+
+def check_internal_due_date(value: date | None, transaction_date: date, field: str = "internal_due_date") -> None:
+    # Tutelar: the internal due date cannot precede the transaction; back-dated entry is allowed.
+    if value is not None and value < transaction_date:
+        raise ValidationFailed.single(field, "internal_due_date_before_transaction",
+                                      "The internal due date cannot be before the transaction date.")
+
+
+def parse_iso_date(value: object) -> date | None:
+    """Read a date from `YYYY-MM-DD` or the date part of an ISO datetime; None when unreadable."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings with a throwaway key, fast hashing, temp storage."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("EVIDENCE_ROOT", tempfile.mkdtemp(prefix="disputes-evidence-"))
+
+from disputes_site.settings import *  # noqa: E402,F403
+from disputes_site.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
