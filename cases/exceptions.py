@@ -60,6 +60,18 @@ class InvalidReasonCode(ValidationFailed):
         self.reason_code = code_value
 
 
+class AuthenticationFailed(DisputeError):
+    code = "authentication_failed"
+    status = 401
+    title = "Authentication failed"
+
+
+class PayloadTooLarge(DisputeError):
+    code = "payload_too_large"
+    status = 413
+    title = "Request body too large"
+
+
 class PermissionDenied(DisputeError):
     code = "permission_denied"
     status = 403

@@ -1,0 +1,99 @@
+"""One FilterSet for cases, shared by the native API and the back-office queue (SPEC section 5).
+
+The query-string language is the same in the browser and in /api/v1/cases.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import F, Q
+
+from cases import lifecycle
+from cases.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, CaseStatus, DisputeType, Network, Reason, Source
+from cases.models import Case
+
+STATUS_GROUPS = {"open": [s.value for s in ACTIVE_STATUSES], "closed": [s.value for s in TERMINAL_STATUSES]}
+STATUS_CHOICES = [("open", "Open (any active)"), ("closed", "Closed (any terminal)")] + list(CaseStatus.choices)
+ORDERINGS = {
+    "next_deadline": (F("next_deadline").asc(nulls_last=True), "number"),
+    "-next_deadline": (F("next_deadline").desc(nulls_last=True), "-number"),
+    "created": ("created", "number"),
+    "-created": ("-created", "-number"),
+    "amount": ("disputed_amount", "number"),
+    "-amount": ("-disputed_amount", "-number"),
+}
+DEFAULT_ORDERING = "next_deadline"
+
+
+class CaseFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+    reason = filters.MultipleChoiceFilter(choices=Reason.choices)
+    network = filters.MultipleChoiceFilter(choices=[c for c in Network.choices if c[0]])
+    network_reason_code = filters.CharFilter(max_length=10)
+    level = filters.CharFilter(max_length=32)
+    dispute_type = filters.MultipleChoiceFilter(choices=DisputeType.choices)
+    source = filters.MultipleChoiceFilter(choices=Source.choices)
+    review_status = filters.ChoiceFilter(
+        choices=[("chargeback_needs_review", "Needs review"), ("none", "Not under review")],
+        method="filter_review_status")
+    program = filters.CharFilter(field_name="program__program_id", max_length=126)
+    amount_min = filters.NumberFilter(field_name="disputed_amount", lookup_expr="gte", min_value=0)
+    amount_max = filters.NumberFilter(field_name="disputed_amount", lookup_expr="lte", min_value=0)
+    created_after = filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
+    deadline_after = filters.DateFilter(field_name="next_deadline", lookup_expr="gte")
+    deadline_before = filters.DateFilter(field_name="next_deadline", lookup_expr="lte")
+    overdue = filters.BooleanFilter(method="filter_overdue", widget=forms.NullBooleanSelect)
+    q = filters.CharFilter(method="filter_q", max_length=126, label="Search")
+    ordering = filters.ChoiceFilter(choices=[(k, k) for k in ORDERINGS], method="filter_ordering",
+                                    empty_label=None)
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_status(self, queryset, name, values):
+        statuses = set()
+        for value in values:
+            statuses.update(STATUS_GROUPS.get(value, [value]))
+        return queryset.filter(status__in=sorted(statuses)) if statuses else queryset
+
+    def filter_review_status(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(review_status__isnull=True)
+        return queryset.filter(review_status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = lifecycle.today()
+        if value:
+            return queryset.filter(next_deadline__lt=today)
+        return queryset.filter(Q(next_deadline__gte=today) | Q(next_deadline__isnull=True))
+
+    def filter_q(self, queryset, name, value):
+        """Case id, ARN, card last4 (exact); merchant name, cardholder name or email (contains)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(case_id=value) | Q(transaction__arn=value)
+        if value.isdigit() and len(value) == 4:
+            match |= Q(transaction__card_last4=value)
+        if not value.isdigit():
+            match |= (Q(transaction__merchant__name__icontains=value)
+                      | Q(transaction__cardholder__name__icontains=value)
+                      | Q(transaction__cardholder__email__iexact=value))
+        return queryset.filter(match)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS.get(value, ORDERINGS[DEFAULT_ORDERING]))
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if not self.form.cleaned_data.get("ordering"):
+            qs = qs.order_by(*ORDERINGS[DEFAULT_ORDERING])
+        return qs
+
+    @property
+    def ordering_key(self) -> str:
+        return (self.form.cleaned_data or {}).get("ordering") or DEFAULT_ORDERING

@@ -1,0 +1,67 @@
+"""Full card number (PAN) screening of request bodies (SPEC section 9).
+
+A string holding a maximal run of 13-19 digits (single spaces or dashes allowed between digits)
+that starts with 2-6 and passes the Luhn check is a card number: the request is refused and the
+value is never stored, echoed or logged. A 23-digit ARN is a longer run and passes.
+"""
+
+import re
+
+from cases.exceptions import PanDetected
+
+_RUN = re.compile(r"\d(?:[ -]?\d)*")
+_SEPARATORS = re.compile(r"[ -]")
+_MAX_DEPTH = 64
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def contains_pan(text: str) -> bool:
+    for match in _RUN.finditer(text):
+        digits = _SEPARATORS.sub("", match.group())
+        if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
+            return True
+    return False
+
+
+def find_pan(value, path: str = "", depth: int = 0) -> str | None:
+    """The dotted path of the first string (or number, or key) holding a PAN, else None."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(value, str):
+        return (path or "body") if contains_pan(value) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return (path or "body") if contains_pan(str(value)) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and contains_pan(key):
+                return child
+            found = find_pan(item, child, depth + 1)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = find_pan(item, f"{path}[{index}]", depth + 1)
+            if found:
+                return found
+    return None
+
+
+def screen(value) -> None:
+    """Raise PanDetected naming the field when the value holds a card number anywhere."""
+    field = find_pan(value)
+    if field:
+        raise PanDetected(field)

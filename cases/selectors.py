@@ -1,0 +1,95 @@
+"""Reads. Every query a door makes for cases goes through here, scoped to what the caller may see."""
+
+from django.db.models import Prefetch, QuerySet
+
+from cases.actors import Actor
+from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, TransactionNotFound
+from cases.models import Case, CaseEvent, Claim, Evidence, Program, Transaction
+
+
+def programs_for(actor: Actor) -> QuerySet:
+    """An API key sees its own program only; back-office users (the issuer's team) see every program."""
+    if actor.api_key is not None:
+        return Program.objects.filter(pk=actor.api_key.program_id)
+    return Program.objects.all()
+
+
+def _scoped(qs: QuerySet, actor: Actor, program_field: str = "program") -> QuerySet:
+    if actor.api_key is not None:
+        return qs.filter(**{f"{program_field}_id": actor.api_key.program_id})
+    return qs
+
+
+def case_queryset(actor: Actor) -> QuerySet:
+    """Cases with what a list row shows, joined in one query."""
+    return _scoped(Case.objects.select_related(
+        "program", "claim", "transaction", "transaction__merchant", "transaction__cardholder"), actor)
+
+
+def case_get(actor: Actor, case_id: str) -> Case:
+    case = case_queryset(actor).filter(case_id=case_id).first() if isinstance(case_id, str) else None
+    if case is None:
+        raise CaseNotFound(f"No case {str(case_id)[:126]!r}.")
+    return case
+
+
+def case_get_by_number(actor: Actor, number) -> Case:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise CaseNotFound("No such case.") from None
+    case = case_queryset(actor).filter(number=number).first() if 0 < number < 2**63 else None
+    if case is None:
+        raise CaseNotFound(f"No case {number}.")
+    return case
+
+
+def case_detail(actor: Actor, case_id: str) -> Case:
+    """A case with its events and evidence prefetched: a fixed number of queries."""
+    case = case_get(actor, case_id)
+    return (case_queryset(actor).prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor_user").order_by("created", "id")),
+        Prefetch("evidence", queryset=Evidence.objects.order_by("created", "id")),
+    ).get(pk=case.pk))
+
+
+def case_events(case: Case) -> QuerySet:
+    return CaseEvent.objects.filter(case=case).order_by("created", "id")
+
+
+def case_notes(case: Case) -> QuerySet:
+    return case_events(case).filter(kind="note")
+
+
+def evidence_get(case: Case, evidence_id) -> Evidence:
+    try:
+        return Evidence.objects.get(case=case, pk=int(evidence_id))
+    except (Evidence.DoesNotExist, TypeError, ValueError):
+        raise EvidenceNotFound("No such evidence file.") from None
+
+
+def transaction_queryset(actor: Actor) -> QuerySet:
+    return _scoped(Transaction.objects.select_related("merchant", "cardholder", "program"), actor)
+
+
+def transaction_get(actor: Actor, financial_document_id) -> Transaction:
+    try:
+        fdid = int(financial_document_id)
+    except (TypeError, ValueError):
+        raise TransactionNotFound("No such transaction.") from None
+    txn = transaction_queryset(actor).filter(financial_document_id=fdid).first() if 0 < fdid < 2**63 else None
+    if txn is None:
+        raise TransactionNotFound(f"No transaction with financial document id {fdid}.")
+    return txn
+
+
+def claim_queryset(actor: Actor) -> QuerySet:
+    return _scoped(Claim.objects.select_related("program").prefetch_related(
+        Prefetch("cases", queryset=Case.objects.only("number", "case_id", "claim_id"))), actor)
+
+
+def claim_get(actor: Actor, claim_id: str) -> Claim:
+    claim = claim_queryset(actor).filter(claim_id=claim_id).first() if isinstance(claim_id, str) else None
+    if claim is None:
+        raise ClaimNotFound(f"No claim {str(claim_id)[:126]!r}.")
+    return claim
