@@ -1,0 +1,4 @@
+"""URLs of the decisionly dialect."""
+
+app_name = "decisionly"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""URLs of the mastercard dialect."""
+
+app_name = "mastercard"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""URLs of the tutelar dialect."""
+
+app_name = "tutelar"
+urlpatterns = []
