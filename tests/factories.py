@@ -12,7 +12,6 @@ from cases.actors import Actor
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.models import ApiKey, Cardholder, Merchant, Program, Transaction
 
-
 _SEQ = itertools.count(100_000_000)
 
 
