@@ -71,6 +71,9 @@ def test_twenty_first_file_is_refused(case, analyst_actor):
     with pytest.raises(TooManyFiles):
         services.case_add_evidence(case=case, actor=analyst_actor, data=PDF + b"%extra", name="21.pdf")
     assert Evidence.objects.filter(case=case).count() == 20
+    # A file the case already holds is still answered with its record.
+    again, created = services.case_add_evidence(case=case, actor=analyst_actor, data=PDF + b"%0", name="0.pdf")
+    assert created is False and again.original_name == "0.pdf"
     assert CaseEvent.objects.filter(case=case, kind="evidence").count() == 20
 
 

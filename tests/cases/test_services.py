@@ -209,6 +209,20 @@ def test_chargeback_due_date_counts_from_the_utc_transaction_date(program, syste
     assert second.chargeback_due_date == first.chargeback_due_date
 
 
+def test_transition_event_records_the_api_key_and_deadline(program, api_keys):
+    key, _ = api_keys["manage"]
+    case = make_case(program, path=["file_chargeback"])
+    actor = Actor.for_api_key(key, request_id="req-rep")
+    services.case_transition(case=case, transition="record_representment", actor=actor, note="Merchant answered.")
+    row = Case.objects.get(pk=case.pk)
+    event = CaseEvent.objects.filter(case=case).last()
+    assert (event.kind, event.transition, event.from_status, event.to_status) == (
+        "transition", "record_representment", "chargeback_filed", "chargeback_represented")
+    assert (event.actor, event.actor_api_key, event.actor_user) == (f"api_key:{key.prefix}", key, None)
+    assert (event.note, event.request_id) == ("Merchant answered.", "req-rep")
+    assert event.changes == {"response_due_date": row.response_due_date.isoformat()}
+
+
 # --- rollback ----------------------------------------------------------------------------------
 
 
