@@ -207,3 +207,14 @@ def test_arbitration_shortcut_codes():
     assert [networks.skips_prearbitration("mastercard", c) for c in ("4808", "4870", "4871", "4853")] == [
         True, True, True, False]
     assert networks.skips_prearbitration("visa", "4808") is False
+
+
+def test_a_known_code_decides_the_reason_over_the_given_one(program):
+    case = make_case(program, network="visa", reason="product_not_received", network_reason_code="10.4",
+                     issuer_evidence={"card": {"is_active": False}, "fraud": {"was_reported": True}})
+    assert (case.reason, case.network_reason_code) == ("fraud", "10.4")
+
+
+def test_a_free_code_on_an_unknown_network_keeps_the_given_reason(program):
+    case = make_case(program, network="", reason="duplicate_charge", network_reason_code="109")
+    assert (case.reason, case.network_reason_code) == ("duplicate_charge", "109")
