@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.lifelike import CaseStory, amount_minor, arn_for, cardholder_row, merchant_row
-from cases.models import Case, CaseEvent, Cardholder, Merchant, Program, Transaction
+from cases.models import Cardholder, Case, CaseEvent, Merchant, Program, Transaction
 
 PROGRAMS = 20
 CHUNK = 20_000
@@ -81,7 +81,7 @@ def _users() -> dict[str, int]:
 
 
 def generate(scale: int, *, programs: int = PROGRAMS, seed: int = 42, now: datetime | None = None,
-             progress: Callable[[str], None] = lambda message: None) -> dict[str, int]:
+             progress: Callable[[int], None] = lambda done: None) -> dict[str, int]:
     """Add `scale` cases spread over `programs` programs. Returns row counts per table."""
     now = now or timezone.now()
     users = _users()
@@ -94,9 +94,9 @@ def generate(scale: int, *, programs: int = PROGRAMS, seed: int = 42, now: datet
         rng = random.Random(seed * 1000 + index)
         with transaction.atomic():
             merchants = _parties(writers[Merchant], ids, program, MERCHANTS_PER_PROGRAM,
-                                 lambda i: merchant_row(rng, index, i))
+                                 lambda i, r=rng, p=index: merchant_row(r, p, i))
             holders = _parties(writers[Cardholder], ids, program, max(1, planned // CASES_PER_CARDHOLDER),
-                               lambda i: cardholder_row(rng, index, i))
+                               lambda i, r=rng, p=index: cardholder_row(r, p, i))
         counts["merchants"] += len(merchants)
         counts["cardholders"] += len(holders)
         for start in range(0, planned, CHUNK):
@@ -105,7 +105,7 @@ def generate(scale: int, *, programs: int = PROGRAMS, seed: int = 42, now: datet
                 made = _chunk(writers, ids, rng, program, index, size, merchants, holders, users, now)
             for key, value in made.items():
                 counts[key] += value
-            progress(f"{program_id}: {start + size}/{planned} cases")
+            progress(counts["cases"])
     for writer in writers.values():
         writer.reset_sequence()
     return counts

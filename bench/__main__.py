@@ -1,0 +1,97 @@
+"""`python -m bench`: the load and scale benchmark (`make bench`). See docs/performance.md.
+
+    python -m bench                                   # everything at 1,000,000 cases
+    python -m bench --only intake,queue --scale 100000 --runs 3 --duration 10
+"""
+
+import argparse
+import os
+import sys
+
+from bench import env
+
+PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export")
+HTTP_PHASES = ("intake", "queue", "casepage", "memory")
+NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases of: {', '.join(PHASES)}")
+    parser.add_argument("--scale", type=int, default=1_000_000, help="cases in the data set (default 1,000,000)")
+    parser.add_argument("--regenerate", action="store_true", help="regenerate the data set even at the same scale")
+    parser.add_argument("--runs", type=int, default=3, help="runs per intake measurement; the median is reported")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per load run (each bounded in time)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients for intake")
+    parser.add_argument("--read-clients", type=int, default=2, help="concurrent clients for the read phases")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (> 1: the gthread worker)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--import-rows", type=int, default=200_000, help="rows in the import_transactions file")
+    parser.add_argument("--overdue", type=int, default=0, help="overdue cases for the sweep (default: scale / 10)")
+    args = parser.parse_args(argv)
+    args.phases = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in args.phases if p not in PHASES]
+    if unknown:
+        parser.error(f"unknown phases {unknown}; choose from {', '.join(PHASES)}")
+    return args
+
+
+def setup_django(server_env: dict[str, str]) -> None:
+    os.environ.update(server_env)
+    import django
+
+    django.setup()
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    env.ensure_postgres()
+    env.ensure_database()
+    server_env = env.server_environment()
+    setup_django(server_env)
+
+    from bench import casepage, commands, dataset, intake, memory, queue
+    from bench.report import Report
+    from bench.server import Server, ServerConfig
+
+    report = Report()
+    dataset.prepare_schema()
+    if any(p in NEEDS_DATA for p in args.phases):
+        report.details["dataset"] = dataset.ensure_dataset(args.scale, regenerate=args.regenerate)
+        if report.details["dataset"].get("generated"):
+            d = report.details["dataset"]
+            report.add("generate", f"{args.scale:,} cases", f"{d['seconds']:.0f} s ({d['counts']['events']:,} events)",
+                       note="COPY, then VACUUM ANALYZE")
+    config = ServerConfig(workers=args.workers, threads=args.threads, port=args.port)
+    if any(p in HTTP_PHASES for p in args.phases):
+        from django.db import connection
+
+        connection.close()
+        with Server(config, server_env) as server:
+            if "intake" in args.phases:
+                intake.run(report, port=config.port, runs=args.runs, duration=args.duration, clients=args.clients)
+            if "queue" in args.phases:
+                queue.run(report, port=config.port, duration=args.duration, clients=args.read_clients)
+            if "casepage" in args.phases:
+                casepage.run(report, port=config.port, duration=args.duration, clients=args.read_clients)
+            if "memory" in args.phases:
+                memory.run(report, server, clients=args.read_clients)
+    if "import" in args.phases:
+        commands.run_import(report, server_env, rows=args.import_rows)
+    if "sweep" in args.phases:
+        commands.run_sweep(report, overdue=args.overdue or max(1, args.scale // 10))
+    if "export" in args.phases:
+        commands.run_export(report, server_env, scale=args.scale)
+    print()
+    print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "
+          f"median of {args.runs} runs for intake")
+    report.print_table()
+    report.write({k: v for k, v in vars(args).items() if k != "only"} | {"server": config.label})
+    env.log("results written to bench/results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

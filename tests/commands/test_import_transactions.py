@@ -1,0 +1,147 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.models import Cardholder, Merchant, Transaction
+from tests.factories import TransactionFactory
+
+PAN = "4111 1111 1111 1111"
+
+
+def row(n: int, **overrides) -> dict:
+    base = {
+        "financial_document_id": 5000 + n, "external_id": f"ext_{n}", "arn": f"7{n:022d}",
+        "date": "2026-10-01T12:00:00Z", "amount": 1299, "currency": "usd", "system": "dual_message",
+        "gateway_order_id": f"ord_{n}", "payment_type": "card",
+        "card": {"network": "visa", "last4": "4242", "expiry_month": 6, "expiry_year": 2028, "type": "credit"},
+        "merchant": {"issuer_id": "m-1", "name": "FoodHub", "category_code": "5812"},
+        "cardholder": {"issuer_id": f"c-{n % 3}", "name": "Susie Chargeback", "email": "susie@example.com",
+                       "billing_address": {"city": "Austin", "country": "US"}},
+    }
+    base.update(overrides)
+    return base
+
+
+def run(tmp_path, lines, name="txns.jsonl", program="prog_a"):
+    path = tmp_path / name
+    path.write_text("".join(line if isinstance(line, str) else json.dumps(line) + "\n" for line in lines))
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_transactions", str(path), "--program", program, "--batch-size", "2", stdout=out, stderr=err)
+        failed = None
+    except CommandError as exc:
+        failed = str(exc)
+    return out.getvalue(), err.getvalue(), failed
+
+
+def test_imports_json_lines_with_parties_matched_by_issuer_id(program, tmp_path):
+    out, err, failed = run(tmp_path, [row(n) for n in range(5)])
+
+    assert failed is None, err
+    assert "5 rows: 5 created, 0 updated, 0 refused" in out
+    txn = Transaction.objects.get(program=program, financial_document_id=5003)
+    assert (txn.arn, txn.amount, txn.currency, txn.card_network, txn.card_last4, txn.status) == (
+        "70000000000000000000003", 1299, "USD", "visa", "4242", "success")
+    assert txn.merchant.name == "FoodHub" and txn.cardholder.city == "Austin"
+    assert Merchant.objects.filter(program=program).count() == 1
+    assert Cardholder.objects.filter(program=program).count() == 3
+
+
+def test_reimport_updates_by_financial_document_id_or_external_id(program, tmp_path):
+    run(tmp_path, [row(1), row(2)])
+    changed = row(2, amount=5000, status="refunded")
+    by_external = row(1, amount=777)
+    del by_external["financial_document_id"]
+
+    out, err, failed = run(tmp_path, [changed, by_external])
+
+    assert failed is None, err
+    assert "2 rows: 0 created, 2 updated, 0 refused" in out
+    assert Transaction.objects.filter(program=program).count() == 2
+    assert Transaction.objects.get(financial_document_id=5002).status == "refunded"
+    assert Transaction.objects.get(external_id="ext_1").amount == 777
+
+
+def test_rows_without_ids_get_a_financial_document_id(program, tmp_path):
+    bare = row(9)
+    del bare["financial_document_id"], bare["external_id"]
+
+    out, _, failed = run(tmp_path, [bare])
+
+    assert failed is None
+    txn = Transaction.objects.get(program=program, arn=bare["arn"])
+    assert txn.financial_document_id >= 1_000_000_000
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_skipped(program, tmp_path):
+    lines = [
+        row(1),
+        "{not json\n",
+        row(2, amount=-5),
+        row(3, currency="XYZ", card={"network": "visa", "last4": "42"}),
+        row(4, date="yesterday"),
+        json.dumps([1, 2]) + "\n",
+        row(5, amount="12.99"),
+        row(6),
+    ]
+    out, err, failed = run(tmp_path, lines)
+
+    assert failed is not None and "6 rows refused" in failed
+    assert "8 rows: 2 created, 0 updated, 6 refused" in out
+    assert "line 2: not a JSON object" in err
+    assert "line 3: amount:" in err
+    assert "line 4: currency: Unknown transaction currency." in err and "card.last4" in err
+    assert "line 5: date:" in err
+    assert "line 6: transaction: Each transaction must be a JSON object." in err
+    assert "line 7: amount:" in err
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5001, 5006}
+
+
+def test_a_row_holding_a_card_number_is_refused_without_echoing_it(program, tmp_path):
+    out, err, failed = run(tmp_path, [row(1, gateway_order_id=f"order {PAN}"), row(2)])
+
+    assert failed is not None
+    assert "line 1: gateway_order_id: holds a full card number" in err
+    assert "4111" not in err + out
+    assert not Transaction.objects.filter(financial_document_id=5001).exists()
+    assert Transaction.objects.filter(financial_document_id=5002).exists()
+
+
+def test_a_row_colliding_with_another_transaction_is_refused_alone(program, tmp_path):
+    TransactionFactory(program=program, financial_document_id=42, external_id="taken", arn="")
+
+    out, err, failed = run(tmp_path, [row(1), row(2, external_id="taken"), row(3)])
+
+    assert failed is not None
+    assert "line 2: conflicts with a stored transaction" in err
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {42, 5001, 5003}
+
+
+def test_csv_with_dotted_columns(program, tmp_path):
+    text = ("financial_document_id,arn,date,amount,currency,card.network,card.last4,card.expiry_month,"
+            "merchant.issuer_id,merchant.name,cardholder.issuer_id,cardholder.name,cardholder.billing_address.country\n"
+            "7001,70000000000000000007001,2026-10-01,2500,EUR,mastercard,1234,3,m-9,Harbor Hotels,c-9,Wei Kim,DE\n"
+            "7002,,2026-10-02,abc,EUR,,,,,,,,\n")
+    out, err, failed = run(tmp_path, [text], name="txns.csv")
+
+    assert "2 rows: 1 created, 0 updated, 1 refused" in out
+    assert "line 3: amount:" in err
+    txn = Transaction.objects.get(financial_document_id=7001)
+    assert (txn.currency, txn.card_network, txn.card_expiry_month, txn.merchant.name, txn.cardholder.country) == (
+        "EUR", "mastercard", 3, "Harbor Hotels", "DE")
+
+
+def test_unknown_program_and_missing_file_are_errors(program, tmp_path):
+    with pytest.raises(CommandError, match="No program"):
+        call_command("import_transactions", str(tmp_path / "x.jsonl"), "--program", "nope")
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_transactions", str(tmp_path / "x.jsonl"), "--program", "prog_a")
+
+
+def test_a_file_that_is_not_utf8_is_an_error(program, tmp_path):
+    path = tmp_path / "bin.jsonl"
+    path.write_bytes(b"\xff\xfe\x00garbage\n")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_transactions", str(path), "--program", "prog_a", stderr=StringIO())
