@@ -3,11 +3,14 @@
 Target: <= 12 queries, p95 <= 40 ms.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from bench import dataset
 from bench.load import Scenario, run_load
@@ -15,8 +18,8 @@ from bench.report import Report
 from bench.server import HOST
 from cases import services
 from cases.actors import Actor
-from cases.inputs import CaseInput, TransactionInput
-from cases.models import Case, Evidence, Program, Transaction
+from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
+from cases.models import Case, Evidence, Program
 
 CASE_ID = "bench_case_page"
 EVENTS = 50
@@ -31,11 +34,15 @@ def ensure_case() -> Case:
         "is_staff": True, "is_superuser": True})[0])
     case = Case.objects.filter(program=program, case_id=CASE_ID).first()
     if case is None:
-        txn = Transaction.objects.filter(program=program, cases__isnull=True).first() or \
-            Transaction.objects.filter(program=program).exclude(cases__status__in=["created"]).first()
         case = services.case_create(program=program, actor=actor, data=CaseInput(
-            transaction=TransactionInput(financial_document_id=txn.financial_document_id), source="api",
-            case_id=CASE_ID, reason="product_not_received"))
+            transaction=TransactionInput(
+                external_id="bench_case_page_txn", arn="70000000000000000000001", amount=29900, currency="USD",
+                date=timezone.now() - timedelta(days=12), card_network="visa", card_last4="4242",
+                merchant=MerchantInput(external_id="bench_page_m", name="FoodHub", mcc="5812"),
+                cardholder=CardholderInput(external_id="bench_page_c", name="Susie Chargeback",
+                                           email="susie@example.com")),
+            source="api", case_id=CASE_ID, reason="product_not_received",
+            issuer_evidence={"cardholder_explanation": "I never received this order."}))
     for index in range(Evidence.objects.filter(case=case).count(), FILES):
         pdf = b"%PDF-1.4\n% bench evidence " + str(index).encode() + b"\n%%EOF\n"
         services.case_add_evidence(case=case, actor=actor, data=pdf, name=f"receipt-{index}.pdf")

@@ -33,8 +33,8 @@ _ADDRESS_TEXT = {"line1": "address_line1", "line2": "address_line2", "city": "ci
 INTEGER_COLUMNS = frozenset({"financial_document_id", "amount", "card.expiry_month", "card.expiry_year"})
 
 
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
+_MAX_LENGTHS = {(model, f.attname): f.max_length for model in (Transaction, Merchant, Cardholder)
+                for f in model._meta.concrete_fields}
 
 
 class _Reader:
@@ -49,7 +49,7 @@ class _Reader:
             self.errors.append(FieldError(path, "invalid", f"{path} must be a string."))
             return ""
         value = value.strip()
-        limit = _max_length(model, attr)
+        limit = _MAX_LENGTHS[model, attr]
         if limit and len(value) > limit:
             self.errors.append(FieldError(path, "too_long", f"{path} is at most {limit} characters."))
             return ""

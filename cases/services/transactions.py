@@ -29,6 +29,13 @@ def _find(program: Program, data: TransactionInput) -> Transaction | None:
     return None
 
 
+# Sets, not TextChoices.values (a list built on every access): this runs once per imported row.
+_STATUSES = frozenset(TransactionStatus.values)
+_NETWORKS = frozenset(Network.values)
+_SYSTEMS = frozenset(TransactionSystem.values)
+_CARDHOLDER_TYPES = frozenset(CardholderType.values)
+
+
 def _validate_new(data: TransactionInput, prefix: str) -> None:
     errors = []
     if data.amount is None or data.amount <= 0:
@@ -40,11 +47,11 @@ def _validate_new(data: TransactionInput, prefix: str) -> None:
     elif data.date > timezone.now():
         errors.append(FieldError(f"{prefix}date", "transaction_date_in_future",
                                  "The transaction date cannot be in the future."))
-    if data.status not in TransactionStatus.values:
+    if data.status not in _STATUSES:
         errors.append(FieldError(f"{prefix}status", "invalid_choice", f"Unknown transaction status {data.status!r}."))
-    if data.card_network not in Network.values:
+    if data.card_network not in _NETWORKS:
         errors.append(FieldError(f"{prefix}card.network", "invalid_choice", "Unknown card network."))
-    if data.system and data.system not in TransactionSystem.values:
+    if data.system and data.system not in _SYSTEMS:
         errors.append(FieldError(f"{prefix}system", "invalid_choice", "Unknown transaction system."))
     if data.card_last4 and not (len(data.card_last4) == 4 and data.card_last4.isdigit()):
         errors.append(FieldError(f"{prefix}card.last4", "invalid", "last4 must be exactly four digits."))
@@ -52,7 +59,7 @@ def _validate_new(data: TransactionInput, prefix: str) -> None:
         errors.append(FieldError(f"{prefix}card.expiry_month", "invalid", "The expiry month must be 1-12."))
     if data.merchant and data.merchant.mcc and not (len(data.merchant.mcc) == 4 and data.merchant.mcc.isdigit()):
         errors.append(FieldError("merchant.category_code", "invalid", "The merchant category code must be 4 digits."))
-    if data.cardholder and data.cardholder.type not in CardholderType.values:
+    if data.cardholder and data.cardholder.type not in _CARDHOLDER_TYPES:
         errors.append(FieldError("cardholder.type", "invalid_choice", "Unknown cardholder type."))
     if errors:
         raise ValidationFailed(errors)
