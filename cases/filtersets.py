@@ -71,18 +71,23 @@ class CaseFilterSet(filters.FilterSet):
         return queryset.filter(Q(next_deadline__gte=today) | Q(next_deadline__isnull=True))
 
     def filter_q(self, queryset, name, value):
-        """Case id, ARN, card last4 (exact); merchant name, cardholder name or email (contains)."""
+        """Case id, ARN, card last4 (exact); merchant name, cardholder name (contains) or email (exact).
+
+        Each kind of match is its own indexed lookup and the matches meet in a UNION: one OR across
+        the joined tables would make PostgreSQL read every case of the program.
+        """
         value = value.strip()
         if not value:
             return queryset
-        match = Q(case_id=value) | Q(transaction__arn=value)
+        base = queryset.order_by().values("pk")  # the caller's scope and the filters applied so far
+        matches = [base.filter(case_id=value), base.filter(transaction__arn=value)]
         if value.isdigit() and len(value) == 4:
-            match |= Q(transaction__card_last4=value)
+            matches.append(base.filter(transaction__card_last4=value))
         if not value.isdigit():
-            match |= (Q(transaction__merchant__name__icontains=value)
-                      | Q(transaction__cardholder__name__icontains=value)
-                      | Q(transaction__cardholder__email__iexact=value))
-        return queryset.filter(match)
+            matches += [base.filter(transaction__merchant__name__icontains=value),
+                        base.filter(transaction__cardholder__name__icontains=value),
+                        base.filter(transaction__cardholder__email__iexact=value)]
+        return queryset.filter(pk__in=matches[0].union(*matches[1:]))
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS[DEFAULT_ORDERING]))

@@ -87,6 +87,15 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["program", "created", "number"], name="case_created_idx"),
             models.Index(fields=["status", "chargeback_due_date"], name="case_expiry_idx"),
             models.Index(fields=["status", "response_due_date"], name="case_response_expiry_idx"),
+            # The queue's usual view, open cases by deadline: per program (API keys) and across
+            # programs (the back office), read in index order and stopped after one page.
+            models.Index(fields=["program", "next_deadline", "number"], condition=models.Q(status__in=_ACTIVE),
+                         name="case_open_queue_idx"),
+            models.Index(fields=["next_deadline", "number"], condition=models.Q(status__in=_ACTIVE),
+                         name="case_open_deadline_idx"),
+            models.Index(fields=["next_deadline", "number"], name="case_deadline_idx"),
+            # Search by case id across programs (the unique constraint leads with the program).
+            models.Index(fields=["case_id"], name="case_case_id_idx"),
         ]
         permissions = [(name, f"Can {label.lower()}") for name, label in rules.TRANSITION_LABELS.items()] + list(
             rules.CASE_PERMISSIONS.items()
