@@ -69,7 +69,7 @@ class CaseAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, str) and pan.contains_pan(value):
                 self.add_error(name, PAN_MESSAGE)
         case = self.instance

@@ -58,10 +58,16 @@ class ScreenedForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if isinstance(value, str) and pan.contains_pan(value):
                 self.add_error(name, ValidationError(PAN_MESSAGE, code="pan_detected"))
+                self.forget(name)
         return cleaned
+
+    def forget(self, name: str) -> None:
+        """Never echo a card number back into the re-rendered form."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix(name)] = ""
 
     def add_domain_error(self, exc: DisputeError) -> None:
         """Show a domain error on the field it names, else above the form."""

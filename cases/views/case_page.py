@@ -1,6 +1,7 @@
 """The case page (/cases/<number>/): every fact, the evidence, notes, timeline and the actions a user may run."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import render
 from django.views.generic import View
 
@@ -11,6 +12,10 @@ from cases.views.base import BackOfficeMixin, actor_for, case_or_404
 
 # Transitions a person may run; `expire` is the deadline sweep's alone.
 PERSON_TRANSITIONS = frozenset(lifecycle.SUPERVISOR_TRANSITIONS)
+
+
+FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_edit_deadlines",
+               "amount": "can_change_amount", "review": "can_review"}
 
 
 def person_transitions(request, case) -> list[dict]:
@@ -33,6 +38,12 @@ def case_capabilities(user, case) -> dict:
 def render_case_page(request, case, *, forms: dict | None = None, status: int = 200):
     """The case page, with any bound form (holding its errors) in place of the blank one."""
     forms = forms or {}
+    capabilities = case_capabilities(request.user, case)
+    for key, form in forms.items():
+        # The form's panel is gone (the case closed, the review was cleared): say why above the page.
+        if not capabilities.get(FORM_PANELS.get(key), True):
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
     events = list(case.events.all())
     context = {
         "case": case,
@@ -51,7 +62,7 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         "review_form": forms.get("review") or ReviewForm(),
         "evidence_max_mib": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "evidence_max_files": settings.EVIDENCE_MAX_FILES,
-        **case_capabilities(request.user, case),
+        **capabilities,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

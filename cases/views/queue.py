@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from cases import selectors
+from cases import pan, selectors
 from cases.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, CaseStatus, DisputeType, Network, Reason, Source
 from cases.filtersets import DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
 from cases.views.base import BackOfficeMixin, actor_for
@@ -43,16 +43,30 @@ def selected_statuses(values) -> set[str]:
     return statuses
 
 
+def without_card_numbers(query):
+    """Drop any value holding a full card number: never searched for, never echoed (SPEC section 9)."""
+    cleaned = query.copy()
+    refused = False
+    for key in list(cleaned):
+        values = cleaned.getlist(key)
+        kept = [v for v in values if not pan.contains_pan(v)]
+        if len(kept) != len(values):
+            refused = True
+            cleaned.setlist(key, kept)
+    return cleaned, refused
+
+
 class QueueView(BackOfficeMixin, TemplateView):
     template_name = "cases/queue.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         base = selectors.case_queryset(actor_for(self.request))
-        filterset = CaseFilterSet(self.request.GET, queryset=base)
+        query, pan_refused = without_card_numbers(self.request.GET)
+        filterset = CaseFilterSet(query, queryset=base)
         filterset.is_valid()
         # The counts ignore the status filter so each status shows how many it would list.
-        others = self.request.GET.copy()
+        others = query.copy()
         others.pop("status", None)
         counts_filter = CaseFilterSet(others, queryset=base)
         counts = status_counts(counts_filter.qs)
@@ -63,7 +77,7 @@ class QueueView(BackOfficeMixin, TemplateView):
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
             page = paginator.page(paginator.num_pages if str(self.request.GET.get("page", "")).isdigit() else 1)
-        raw_status = self.request.GET.getlist("status")
+        raw_status = query.getlist("status")
         ordering = filterset.ordering_key if filterset.ordering_key in ORDERINGS else DEFAULT_ORDERING
         context.update(
             filterset=filterset,
@@ -76,7 +90,9 @@ class QueueView(BackOfficeMixin, TemplateView):
             closed_count=sum(counts.get(s.value, 0) for s in TERMINAL_STATUSES),
             all_count=sum(counts.values()),
             selected_status=raw_status,
-            selected={name: self.request.GET.getlist(name) for name in ("reason", "network", "dispute_type", "source")},
+            pan_refused=pan_refused,
+            query=query,
+            selected={name: query.getlist(name) for name in ("reason", "network", "dispute_type", "source")},
             reasons=Reason.choices,
             networks=[c for c in Network.choices if c[0]],
             dispute_types=DisputeType.choices,
@@ -87,6 +103,6 @@ class QueueView(BackOfficeMixin, TemplateView):
             amount_sort="amount" if ordering == "-amount" else "-amount",
             deadline_sort="-next_deadline" if ordering == "next_deadline" else "next_deadline",
             created_sort="created" if ordering == "-created" else "-created",
-            has_filters=any(k not in ("page", "ordering") for k in self.request.GET),
+            has_filters=any(k not in ("page", "ordering") for k in query),
         )
         return context
