@@ -73,13 +73,14 @@ class CaseAdminForm(forms.ModelForm):
             if isinstance(value, str) and pan.contains_pan(value):
                 self.add_error(name, PAN_MESSAGE)
         case = self.instance
-        try:
-            if "level" in self.changed_data:
-                check_level(case.program, cleaned.get("level"))
-            if "internal_due_date" in self.changed_data:
-                check_internal_due_date(cleaned.get("internal_due_date"), case.transaction.date.date())
-        except DisputeError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        checks = {"level": lambda value: check_level(case.program, value),
+                  "internal_due_date": lambda value: check_internal_due_date(value, case.transaction.date.date())}
+        for name, check in checks.items():
+            if name in self.changed_data and name in cleaned:
+                try:
+                    check(cleaned[name])
+                except DisputeError as exc:
+                    self.add_error(name, exc.message)
         return cleaned
 
 
@@ -151,6 +152,9 @@ class CaseAdmin(FSMAdminMixin, admin.ModelAdmin):
 
     def is_fsm_transition_visible(self, transition):
         return transition.name in PERSON_TRANSITIONS
+
+    def get_help_text(self, transition):
+        return ""
 
     def get_fsm_label(self, transition):
         return lifecycle.TRANSITION_LABELS.get(transition.name, transition.name)

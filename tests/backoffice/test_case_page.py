@@ -102,7 +102,7 @@ def test_failed_condition_is_explained_in_plain_words(analyst_client, program):
     case = make_case(program, reason="fraud", issuer_evidence={"card": {"is_active": True}})
     body = _body(analyst_client.get(case_url(case)))
     assert "File chargeback</b> is not possible yet" in body
-    assert 'href="/cases/%d/transitions/file_chargeback/"' % case.number not in body
+    assert f'href="/cases/{case.number}/transitions/file_chargeback/"' not in body
     response = analyst_client.post(case_url(case, "transitions/file_chargeback/"), {"note": ""})
     assert response.status_code == 422
     assert "A fraud case needs the card reported inactive" in _body(response)
