@@ -90,6 +90,10 @@ def _note_field(required: bool = False, label: str = "Note (optional)") -> forms
 class NoteForm(ScreenedForm):
     text = _note_field(required=True, label="Note")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["placeholder"] = "A note for the team: calls, findings, next steps…"
+
 
 class TransitionForm(ScreenedForm):
     note = _note_field()
@@ -112,7 +116,7 @@ class DeadlinesForm(ScreenedForm):
         levels = list(case.program.levels)
         if case.level not in levels:
             levels.append(case.level)
-        self.fields["level"].choices = [(level, level.replace("_", " ").capitalize()) for level in levels]
+        self.fields["level"].choices = [(level, level) for level in levels]
 
 
 class AmountForm(ScreenedForm):

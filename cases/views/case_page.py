@@ -18,10 +18,20 @@ FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_e
                "amount": "can_change_amount", "review": "can_review"}
 
 
+# Button tones: steps that move the dispute forward stand out; steps that give it up warn.
+GIVING_UP = frozenset({"reject", "accept", "lose", "withdraw"})
+NEUTRAL = frozenset({"credit_merchant", "win"})
+
+
 def person_transitions(request, case) -> list[dict]:
     """The transitions this user may run now (permission held), each with its unmet conditions."""
-    return [t for t in services.case_available_transitions(case=case, actor=actor_for(request))
-            if t["transition"] in PERSON_TRANSITIONS]
+    transitions = [t for t in services.case_available_transitions(case=case, actor=actor_for(request))
+                   if t["transition"] in PERSON_TRANSITIONS]
+    for t in transitions:
+        name = t["transition"]
+        t["tone"] = "warn" if name in GIVING_UP else "" if name in NEUTRAL else "primary"
+    # Forward steps first, then the neutral ones, the giving-up ones last.
+    return sorted(transitions, key=lambda t: {"primary": 0, "": 1, "warn": 2}[t["tone"]])
 
 
 def case_capabilities(user, case) -> dict:

@@ -19,7 +19,7 @@ def _scale(values, length: float) -> float:
     return length / top
 
 
-def horizontal_bars(rows, *, label_width=170, bar_area=300, bar_height=16, gap=6) -> dict:
+def horizontal_bars(rows, *, label_width=150, bar_area=300, bar_height=15, gap=5) -> dict:
     """rows: (label, value, tone). One bar per row, longest = bar_area."""
     factor = _scale([r[1] for r in rows], bar_area)
     bars = [Bar(x=label_width, y=i * (bar_height + gap), width=max(value * factor, 1 if value else 0),
@@ -29,7 +29,7 @@ def horizontal_bars(rows, *, label_width=170, bar_area=300, bar_height=16, gap=6
             "label_x": label_width - 8, "text_dy": bar_height * 0.75}
 
 
-def columns(rows, *, height=150, column_width=28, gap=10, top_pad=16, axis_pad=22) -> dict:
+def columns(rows, *, height=150, column_width=26, gap=16, top_pad=16, axis_pad=22) -> dict:
     """rows: (label, value). Vertical columns with the value above and the label below."""
     factor = _scale([r[1] for r in rows], height)
     bars = []
@@ -41,7 +41,7 @@ def columns(rows, *, height=150, column_width=28, gap=10, top_pad=16, axis_pad=2
             "baseline": top_pad + height, "label_y": top_pad + height + 15, "half": column_width / 2}
 
 
-def stacked_columns(rows, series, *, height=150, column_width=44, gap=18, top_pad=16, axis_pad=22) -> dict:
+def stacked_columns(rows, series, *, height=150, column_width=48, gap=30, top_pad=16, axis_pad=22) -> dict:
     """rows: (label, {series key: value}); series: (key, label, tone) in stacking order, bottom first."""
     totals = [sum(values.get(key, 0) for key, _, _ in series) for _, values in rows]
     factor = _scale(totals, height)

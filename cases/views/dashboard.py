@@ -1,8 +1,10 @@
 """The dashboard (/dashboard/): tiles and three server-rendered SVG charts."""
 
+from datetime import timedelta
+
 from django.views.generic import TemplateView
 
-from cases import dashboard
+from cases import dashboard, lifecycle
 from cases.choices import ACTIVE_STATUSES, CaseStatus
 from cases.templatetags.backoffice import status_tone
 from cases.views import charts
@@ -24,7 +26,10 @@ class DashboardView(BackOfficeMixin, TemplateView):
         status_rows = [(s.label, figures["by_status"].get(s.value, 0), status_tone(s.value)) for s in CaseStatus]
         weeks = figures["new_per_week"]
         months = figures["outcomes_per_month"]
+        today = lifecycle.today()
         context.update(
+            today=today,
+            week_ahead=today + timedelta(days=7),
             figures=figures,
             tiles=figures["tiles"],
             win_rate=figures["win_rate"],

@@ -100,6 +100,7 @@ class QueueView(BackOfficeMixin, TemplateView):
             sorts=SORTS,
             ordering=ordering,
             open_selection=["open"],
+            closed_selection=["closed"],
             amount_sort="amount" if ordering == "-amount" else "-amount",
             deadline_sort="-next_deadline" if ordering == "next_deadline" else "next_deadline",
             created_sort="created" if ordering == "-created" else "-created",

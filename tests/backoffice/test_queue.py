@@ -35,7 +35,7 @@ def test_rows_show_every_column(analyst_client, program):
     assert "level_1" in body
     days = (case.next_deadline - lifecycle.today()).days
     assert f">in {days} days</time>" in body
-    assert case.created.strftime("%Y-%m-%d") in body
+    assert f'{case.created:%Y-%m-%d}<div class="sub">{case.created:%H:%M}</div>' in body
 
 
 def test_filters_search_and_sort_use_the_shared_filterset(analyst_client, program):
@@ -133,5 +133,6 @@ def test_created_is_shown_in_the_configured_time_zone(analyst_client, program, s
     case = make_case(program)
     from zoneinfo import ZoneInfo
 
-    expected = case.created.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    local = case.created.astimezone(ZoneInfo(zone))
+    expected = f'{local:%Y-%m-%d}<div class="sub">{local:%H:%M}</div>'
     assert expected in analyst_client.get("/cases/").content.decode()
