@@ -1,11 +1,11 @@
 """The queue (/cases/): the shared CaseFilterSet as a GET form, per-status counts, 50 rows a page.
 
-Queries: one aggregate for the per-status counts (of the other filters), one for the page of rows.
-The page total comes from those counts, so there is no separate COUNT query.
+Queries: the per-status counts (of the other filters; cases.selectors.case_status_counts: one
+aggregate, or the planner's estimate for a large set), one for the page of rows. The page total
+comes from those counts, so there is no separate COUNT query.
 """
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -29,11 +29,6 @@ class KnownCountPaginator(Paginator):
     @cached_property
     def count(self):
         return self._known_count
-
-
-def status_counts(queryset) -> dict[str, int]:
-    rows = queryset.order_by().values("status").annotate(n=Count("number"))
-    return {row["status"]: row["n"] for row in rows}
 
 
 def selected_statuses(values) -> set[str]:
@@ -69,7 +64,8 @@ class QueueView(BackOfficeMixin, TemplateView):
         others = query.copy()
         others.pop("status", None)
         counts_filter = CaseFilterSet(others, queryset=base)
-        counts = status_counts(counts_filter.qs)
+        # Exact for a narrow set; estimated for a large one (selectors.case_status_counts).
+        counts, counts_estimated = selectors.case_status_counts(counts_filter.qs)
         chosen = selected_statuses(filterset.form.cleaned_data.get("status"))
         total = sum(n for status, n in counts.items() if not chosen or status in chosen)
         paginator = KnownCountPaginator(filterset.qs, PAGE_SIZE, count=total)
@@ -89,6 +85,7 @@ class QueueView(BackOfficeMixin, TemplateView):
             open_count=sum(counts.get(s.value, 0) for s in ACTIVE_STATUSES),
             closed_count=sum(counts.get(s.value, 0) for s in TERMINAL_STATUSES),
             all_count=sum(counts.values()),
+            counts_estimated=counts_estimated,
             selected_status=raw_status,
             pan_refused=pan_refused,
             query=query,
