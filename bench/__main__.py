@@ -39,7 +39,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def setup_django(server_env: dict[str, str]) -> None:
-    os.environ.update(server_env)
+    # The orchestrator's own requests (test client probes) need no request log; gunicorn keeps its.
+    os.environ.update(server_env, LOG_LEVEL="WARNING")
     import django
 
     django.setup()

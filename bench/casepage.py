@@ -64,7 +64,7 @@ def run(report: Report, *, port: int, duration: float, clients: int) -> None:
     key = dataset.api_key("bench_01", ("read",))
     cookie = dataset.session_cookie()
     pages = [
-        ("back-office case page", f"/cases/{case.case_id}/", {"Cookie": cookie}, {"HTTP_COOKIE": cookie}),
+        ("back-office case page", f"/cases/{case.number}/", {"Cookie": cookie}, {"HTTP_COOKIE": cookie}),
         ("API case", f"/api/v1/cases/{case.case_id}", {"Authorization": f"Bearer {key}"},
          {"HTTP_AUTHORIZATION": f"Bearer {key}"}),
         ("API case events", f"/api/v1/cases/{case.case_id}/events", {"Authorization": f"Bearer {key}"},
