@@ -14,7 +14,7 @@ from cases.exceptions import CaseIdTaken, FieldError, OpenCaseExists, Validation
 from cases.inputs import CaseInput
 from cases.models import Case, Program
 from cases.services.events import event_record, require_perm
-from cases.services.transactions import transaction_resolve
+from cases.services.transactions import transaction_find_or_record
 from cases.services.transitions import run_transition
 from cases.services.validation import (
     check_custom_fields,
@@ -68,7 +68,7 @@ def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
     """
     require_perm(actor, "cases.add_case", "This key may not create cases.")
     _check_input(program, data)
-    txn = transaction_resolve(program=program, data=data.transaction)
+    txn, recorded = transaction_find_or_record(program=program, data=data.transaction)
     reason, code = networks.resolve_reason(txn.card_network, reason=data.reason, code=data.network_reason_code)
 
     currency = (data.currency or txn.currency).upper()
@@ -82,11 +82,13 @@ def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
     # Deadlines count from the transaction's UTC date, whatever offset the door parsed it with.
     transaction_day = txn.date.astimezone(UTC).date()
     check_internal_due_date(data.internal_due_date, transaction_day)
-    conflict = _open_case_conflict(txn)
+    # A transaction this call just recorded has no case yet; only a client's own case id can be
+    # taken (a generated one is 20 random characters). The constraints catch the races below.
+    conflict = None if recorded else _open_case_conflict(txn)
     if conflict:
         raise conflict
     case_id = data.case_id or generate_case_id()
-    if Case.objects.filter(program=program, case_id=case_id).exists():
+    if data.case_id and Case.objects.filter(program=program, case_id=case_id).exists():
         raise CaseIdTaken(case_id)
 
     now = timezone.now()

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import money
@@ -15,17 +16,28 @@ from cases.models import Cardholder, Merchant, Program, Transaction
 _FDID_RANGE = (1_000_000_000, 9_999_999_999)
 
 
+_MATCH_FIELDS = ("external_id", "arn", "switch_serial_number")
+
+
 def _find(program: Program, data: TransactionInput) -> Transaction | None:
     """Match order: financial document id, external id, ARN, switch serial number."""
     qs = Transaction.objects.filter(program=program).select_related("merchant", "cardholder")
     if data.financial_document_id is not None:
         return qs.filter(financial_document_id=data.financial_document_id).first()
-    for field in ("external_id", "arn", "switch_serial_number"):
-        value = getattr(data, field)
-        if value:
-            found = qs.filter(**{field: value}).first()
-            if found:
-                return found
+    given = [(field, getattr(data, field)) for field in _MATCH_FIELDS if getattr(data, field)]
+    if not given:
+        return None
+    # One round trip for every identifier given; the match order then decides between the rows.
+    # External id and ARN are unique per program, so the newest row matching the switch serial
+    # number (the model's order) is among the first three.
+    matches = Q()
+    for field, value in given:
+        matches |= Q(**{field: value})
+    candidates = list(qs.filter(matches)[:3])
+    for field, value in given:
+        for txn in candidates:
+            if getattr(txn, field) == value:
+                return txn
     return None
 
 
@@ -90,9 +102,15 @@ def transaction_resolve(*, program: Program, data: TransactionInput, prefix: str
 
     A bare financial document id (the Mastercard dialect) must already be in the store.
     """
+    return transaction_find_or_record(program=program, data=data, prefix=prefix)[0]
+
+
+def transaction_find_or_record(*, program: Program, data: TransactionInput,
+                               prefix: str = "transaction.") -> tuple[Transaction, bool]:
+    """As transaction_resolve, and whether this call recorded the transaction (so it has no case yet)."""
     found = _find(program, data)
     if found:
-        return found
+        return found, False
     if not data.describes_new:
         if data.financial_document_id is not None:
             raise TransactionNotFound(
@@ -110,12 +128,13 @@ def transaction_resolve(*, program: Program, data: TransactionInput, prefix: str
             fields["financial_document_id"] = secrets.randbelow(_FDID_RANGE[1] - _FDID_RANGE[0]) + _FDID_RANGE[0]
         try:
             with transaction.atomic():
-                return Transaction.objects.create(program=program, merchant=merchant, cardholder=cardholder, **fields)
+                txn = Transaction.objects.create(program=program, merchant=merchant, cardholder=cardholder, **fields)
+                return txn, True
         except IntegrityError:
             # A concurrent request recorded the same transaction (same ARN / external id): use it.
             existing = _find(program, data)
             if existing:
-                return existing
+                return existing, False
             if data.financial_document_id is not None:
                 raise
     raise RuntimeError("Could not allocate a financial document id.")
@@ -123,7 +142,4 @@ def transaction_resolve(*, program: Program, data: TransactionInput, prefix: str
 
 def transaction_create(*, program: Program, data: TransactionInput) -> tuple[Transaction, bool]:
     """Record a transaction in the store (native API, import). Returns (transaction, created)."""
-    existing = _find(program, data)
-    if existing:
-        return existing, False
-    return transaction_resolve(program=program, data=data, prefix=""), True
+    return transaction_find_or_record(program=program, data=data, prefix="")
