@@ -18,7 +18,7 @@ from cases.exceptions import (
     PermissionDenied,
     ValidationFailed,
 )
-from providers.base import MalformedBody, RouteNotFound, ServerError
+from providers.base import MalformedBody, MethodNotAllowed, RouteNotFound, ServerError
 from providers.tutelar import messages as m
 
 # Domain field-error codes whose Tutelar message the seed gives.
@@ -28,11 +28,13 @@ _FIELD_MESSAGES = {
     "internal_due_date_before_transaction": m.INTERNAL_DUE_DATE_INVALID,
     "invalid_level": m.LEVEL_NOT_CONFIGURED,
     "transaction_date_in_future": m.TRANSACTION_DATE_FUTURE,
+    "invalid_characters": m.INVALID_BODY,
 }
 _FIXED = [
     (AuthenticationFailed, 401, m.UNAUTHORIZED),
     (PermissionDenied, 401, m.UNAUTHORIZED),
     (RouteNotFound, 404, m.NOT_FOUND),
+    (MethodNotAllowed, 404, m.NOT_FOUND),
     (NotFound, 422, m.NO_DATA),
     (ServerError, 500, m.SOMETHING_WRONG),
     (OpenCaseExists, 422, m.DUPLICATE),
