@@ -1,25 +1,19 @@
 """Reading a Tutelar dispute body (seed 004 "Post parameters"), field by field in the table's order.
 
-The first failing field answers with its one message. Amounts are major units, numbers or numeric
-strings, in the program's default currency; dates are `YYYY-MM-DD`, an ISO date-time or the
-`yyyymmdd` integer the detail view returns (REFERENCE.md section 3, detail response fields).
+The first failing field answers with its one message; amounts are in the program's default currency.
 """
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
-
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.utils import timezone
+from datetime import date
 
 from cases import money, networks
 from cases.choices import DisputeType, FeeAmountType, FeeType
 from cases.exceptions import DisputeError, ValidationFailed
 from cases.models import Cardholder, Merchant, Program, Transaction
-from providers.base import MAX_AMOUNT_MINOR, clean_text, max_length
+from providers.base import MAX_AMOUNT_MINOR, max_length
 from providers.tutelar import messages as m
+from providers.tutelar import values
 
 _COMMENTS = re.compile(r"^[A-Za-z0-9 .,'!&@_]+$")
 _MOBILE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
@@ -29,10 +23,6 @@ _NODAL_ACCOUNT = re.compile(r"^[A-Za-z0-9]+$")
 MAX_COMMENTS = 2000
 # Tutelar dispute types: "fraud, chargeback, BO, complaint" (…/update-dispute) and "dispute" (the sample).
 DISPUTE_TYPES = {t.value: t for t in DisputeType}
-
-
-def fail(name: str, message: str) -> ValidationFailed:
-    return ValidationFailed.single(name, "tutelar", message)
 
 
 @dataclass
@@ -49,128 +39,47 @@ class Context:
         return self.program.default_currency
 
 
-def _text(value, name: str, *, missing: str | None, invalid: str, limit: int, pattern=None,
-          multiline: bool = False) -> str | None:
-    """A string field (numbers are taken as their digits). `missing=None` makes it optional."""
-    if value is None or value == "":
-        if missing:
-            raise fail(name, missing)
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    try:
-        text = clean_text(value, name, max_length=limit, multiline=multiline)
-    except ValidationFailed:
-        raise fail(name, invalid) from None
-    if not text and missing:
-        raise fail(name, missing)
-    if text and pattern is not None and not pattern.match(text):
-        raise fail(name, invalid)
-    return text or None
-
-
-def _email(value, name: str, invalid: str) -> str | None:
-    text = _text(value, name, missing=None, invalid=invalid, limit=254)
-    if text:
-        try:
-            validate_email(text)
-        except ValidationError:
-            raise fail(name, invalid) from None
-    return text
-
-
-def _amount(value, name: str, currency: str, *, missing: str, invalid: str) -> int:
-    if value is None or value == "":
-        raise fail(name, missing)
-    try:
-        amount = money.to_minor(value, currency, field=name)
-    except ValidationFailed:
-        raise fail(name, invalid) from None
-    if not 0 < amount <= MAX_AMOUNT_MINOR:
-        raise fail(name, invalid)
-    return amount
-
-
-def read_date(value) -> date | None:
-    """A date from `YYYY-MM-DD`, an ISO date-time or a `yyyymmdd` integer; None when unreadable."""
-    if isinstance(value, int) and not isinstance(value, bool) and 10000101 <= value <= 99991231:
-        value = str(value)
-        value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
-    if not isinstance(value, str) or not 10 <= len(value) <= 40:
-        return None
-    try:
-        return datetime.fromisoformat(value).date() if len(value) > 10 else date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _transaction_date(value, name: str) -> datetime:
-    """DateTime: an ISO date-time (UTC when it names no offset) or a date, taken as midnight UTC."""
-    if value is None or value == "":
-        raise fail(name, m.TRANSACTION_DATE_MISSING)
-    moment = None
-    if isinstance(value, str) and 10 < len(value) <= 40:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
-    elif (day := read_date(value)) is not None:
-        moment = datetime(day.year, day.month, day.day)
-    if moment is None:
-        raise fail(name, m.TRANSACTION_DATE_INVALID)
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    if moment > timezone.now():
-        raise fail(name, m.TRANSACTION_DATE_FUTURE)
-    return moment
-
-
-def _object(value, name: str, missing: str) -> dict:
-    if not isinstance(value, dict):
-        raise fail(name, missing)
-    return value
-
-
 def transaction_details(value, ctx: Context) -> dict:
-    data = _object(value, "transactionDetails", m.TRANSACTION_DETAILS)
+    data = values.json_object(value, "transactionDetails", m.TRANSACTION_DETAILS)
     details = {
-        "id": _text(data.get("id"), "transactionDetails.id", missing=m.TRANSACTION_ID_MISSING,
+        "id": values.text(data.get("id"), "transactionDetails.id", missing=m.TRANSACTION_ID_MISSING,
                     invalid=m.TRANSACTION_ID_INVALID, limit=max_length(Transaction, "external_id")),
-        "customerName": _text(data.get("customerName"), "transactionDetails.customerName",
+        "customerName": values.text(data.get("customerName"), "transactionDetails.customerName",
                               missing=m.CUSTOMER_NAME_MISSING, invalid=m.CUSTOMER_NAME_INVALID,
                               limit=max_length(Cardholder, "name")),
-        "customerEmail": _email(data.get("customerEmail"), "transactionDetails.customerEmail",
+        "customerEmail": values.email(data.get("customerEmail"), "transactionDetails.customerEmail",
                                 m.CUSTOMER_EMAIL_INVALID),
-        "customerMobile": _text(data.get("customerMobile"), "transactionDetails.customerMobile", missing=None,
+        "customerMobile": values.text(data.get("customerMobile"), "transactionDetails.customerMobile", missing=None,
                                 invalid=m.CUSTOMER_MOBILE_INVALID, limit=32, pattern=_MOBILE),
-        "amount": _amount(data.get("amount"), "transactionDetails.amount", ctx.currency,
+        "amount": values.amount(data.get("amount"), "transactionDetails.amount", ctx.currency,
                           missing=m.TRANSACTION_AMOUNT_MISSING, invalid=m.TRANSACTION_AMOUNT_INVALID),
-        "transactionDate": _transaction_date(data.get("transactionDate"), "transactionDetails.transactionDate"),
+        "transactionDate": values.transaction_date(data.get("transactionDate"), "transactionDetails.transactionDate"),
     }
     ctx.transaction_amount, ctx.transaction_day = details["amount"], details["transactionDate"].date()
     return details
 
 
 def merchant_details(value, ctx: Context) -> dict:
-    data = _object(value, "merchantDetails", m.MERCHANT_DETAILS)
+    data = values.json_object(value, "merchantDetails", m.MERCHANT_DETAILS)
     return {
-        "id": _text(data.get("id"), "merchantDetails.id", missing=m.MERCHANT_ID_MISSING,
+        "id": values.text(data.get("id"), "merchantDetails.id", missing=m.MERCHANT_ID_MISSING,
                     invalid=m.MERCHANT_ID_INVALID, limit=max_length(Merchant, "external_id")),
-        "name": _text(data.get("name"), "merchantDetails.name", missing=m.MERCHANT_NAME_MISSING,
+        "name": values.text(data.get("name"), "merchantDetails.name", missing=m.MERCHANT_NAME_MISSING,
                       invalid=m.MERCHANT_NAME_INVALID, limit=max_length(Merchant, "name")),
-        "businessName": _text(data.get("businessName"), "merchantDetails.businessName", missing=None,
+        "businessName": values.text(data.get("businessName"), "merchantDetails.businessName", missing=None,
                               invalid=m.MERCHANT_BUSINESS_NAME_INVALID, limit=max_length(Merchant, "business_name")),
-        "chargebackEmail": _email(data.get("chargebackEmail"), "merchantDetails.chargebackEmail",
+        "chargebackEmail": values.email(data.get("chargebackEmail"), "merchantDetails.chargebackEmail",
                                   m.MERCHANT_EMAIL_INVALID),
-        "mobile": _text(data.get("mobile"), "merchantDetails.mobile", missing=None, invalid=m.MERCHANT_MOBILE_INVALID,
+        "mobile": values.text(data.get("mobile"), "merchantDetails.mobile", missing=None, invalid=m.MERCHANT_MOBILE_INVALID,
                         limit=max_length(Merchant, "mobile"), pattern=_MOBILE),
     }
 
 
 def dispute_amount(value, ctx: Context) -> int:
-    amount = _amount(value, "disputeAmount", ctx.currency, missing=m.DISPUTE_AMOUNT_MISSING,
+    amount = values.amount(value, "disputeAmount", ctx.currency, missing=m.DISPUTE_AMOUNT_MISSING,
                      invalid=m.DISPUTE_AMOUNT_INVALID)
     if ctx.transaction_amount is not None and amount > ctx.transaction_amount:
-        raise fail("disputeAmount", m.DISPUTE_AMOUNT_TOO_HIGH)
+        raise values.fail("disputeAmount", m.DISPUTE_AMOUNT_TOO_HIGH)
     return amount
 
 
@@ -181,17 +90,17 @@ def _fee_details(value, ctx: Context, name: str, fee: str) -> dict | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise fail(name, m.FEE_DETAILS_INVALID.format(fee=fee))
+        raise values.fail(name, m.FEE_DETAILS_INVALID.format(fee=fee))
     kind = value.get("type")
     if not isinstance(kind, str) or kind.lower() not in FeeType.values:
-        raise fail(f"{name}.type", m.FEE_TYPE.format(fee=fee))
+        raise values.fail(f"{name}.type", m.FEE_TYPE.format(fee=fee))
     amount_type = value.get("amountType")
     if not isinstance(amount_type, str) or amount_type.lower() not in FeeAmountType.values:
-        raise fail(f"{name}.amountType", m.FEE_AMOUNT_TYPE.format(fee=fee))
+        raise values.fail(f"{name}.amountType", m.FEE_AMOUNT_TYPE.format(fee=fee))
     amount_type = amount_type.lower()
-    bad_amount = fail(f"{name}.amount", m.FEE_AMOUNT.format(fee=fee))
+    bad_amount = values.fail(f"{name}.amount", m.FEE_AMOUNT.format(fee=fee))
     if amount_type == FeeAmountType.PERCENTAGE:
-        percent = _decimal(value.get("amount"))
+        percent = values.decimal(value.get("amount"))
         if percent is None or not 0 <= percent <= 100 or percent.as_tuple().exponent < -4:
             raise bad_amount
         return {"type": kind.lower(), "amount_type": amount_type, "amount": format(percent.normalize(), "f")}
@@ -204,16 +113,6 @@ def _fee_details(value, ctx: Context, name: str, fee: str) -> dict | None:
     return {"type": kind.lower(), "amount_type": amount_type, "amount": amount}
 
 
-def _decimal(value) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def tdr_details(value, ctx: Context):
     return _fee_details(value, ctx, "disputeAmountTdrDetails", "tdr")
 
@@ -224,86 +123,86 @@ def tax_details(value, ctx: Context):
 
 def dispute_type(value, ctx: Context) -> str:
     if value is None or value == "":
-        raise fail("disputeType", m.DISPUTE_TYPE_MISSING)
+        raise values.fail("disputeType", m.DISPUTE_TYPE_MISSING)
     if not isinstance(value, str) or value.lower() not in DISPUTE_TYPES:
-        raise fail("disputeType", m.DISPUTE_TYPE_INVALID)
+        raise values.fail("disputeType", m.DISPUTE_TYPE_INVALID)
     return DISPUTE_TYPES[value.lower()].value
 
 
 def internal_due_date(value, ctx: Context) -> date:
     if value is None or value == "":
-        raise fail("internalDueDate", m.INTERNAL_DUE_DATE_MISSING)
-    day = read_date(value)
+        raise values.fail("internalDueDate", m.INTERNAL_DUE_DATE_MISSING)
+    day = values.read_date(value)
     # Past dates are accepted (back-dated entry); before the transaction is not (SPEC section 6.3).
     if day is None or (ctx.transaction_day is not None and day < ctx.transaction_day):
-        raise fail("internalDueDate", m.INTERNAL_DUE_DATE_INVALID)
+        raise values.fail("internalDueDate", m.INTERNAL_DUE_DATE_INVALID)
     return day
 
 
 def due_date(value, ctx: Context) -> date | None:
     if value is None or value == "":
         return None
-    day = read_date(value)
+    day = values.read_date(value)
     if day is None:
-        raise fail("dueDate", m.DUE_DATE_INVALID)
+        raise values.fail("dueDate", m.DUE_DATE_INVALID)
     return day
 
 
 def level(value, ctx: Context) -> str:
     if value is None or value == "":
-        raise fail("level", m.LEVEL_MISSING)
+        raise values.fail("level", m.LEVEL_MISSING)
     if not isinstance(value, str) or value not in ctx.program.levels:
-        raise fail("level", m.LEVEL_NOT_CONFIGURED)
+        raise values.fail("level", m.LEVEL_NOT_CONFIGURED)
     return value
 
 
 def payment_type(value, ctx: Context) -> str:
-    return _text(value, "paymentType", missing=m.PAYMENT_TYPE_MISSING, invalid=m.PAYMENT_TYPE_INVALID,
+    return values.text(value, "paymentType", missing=m.PAYMENT_TYPE_MISSING, invalid=m.PAYMENT_TYPE_INVALID,
                  limit=max_length(Transaction, "payment_type"), pattern=_PAYMENT_TYPE)
 
 
 def acquirer_bank_code(value, ctx: Context) -> str:
     if isinstance(value, str) and value.strip() and value.strip() != value.strip().upper():
-        raise fail("acquirerBankCode", m.ACQUIRER_BANK_UPPERCASE)
-    return _text(value, "acquirerBankCode", missing=m.ACQUIRER_BANK_MISSING, invalid=m.ACQUIRER_BANK_INVALID,
+        raise values.fail("acquirerBankCode", m.ACQUIRER_BANK_UPPERCASE)
+    return values.text(value, "acquirerBankCode", missing=m.ACQUIRER_BANK_MISSING, invalid=m.ACQUIRER_BANK_INVALID,
                  limit=max_length(Transaction, "acquirer_bank_code"), pattern=_BANK_CODE)
 
 
 def remitter_bank(value, ctx: Context) -> str | None:
-    return _text(value, "remitterBank", missing=None, invalid=m.REMITTER_BANK_INVALID,
+    return values.text(value, "remitterBank", missing=None, invalid=m.REMITTER_BANK_INVALID,
                  limit=max_length(Transaction, "remitter_bank"))
 
 
 def reason_code(value, ctx: Context) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
-    code = _text(value, "reasonCode", missing=m.REASON_CODE_MISSING, invalid=m.REASON_CODE_INVALID, limit=10)
+    code = values.text(value, "reasonCode", missing=m.REASON_CODE_MISSING, invalid=m.REASON_CODE_INVALID, limit=10)
     try:
         # The network is not known yet (Tutelar sends no card details): SPEC section 4's rule for an
         # unknown network; the service checks again against the stored transaction's network.
         networks.resolve_reason("", code=code)
     except DisputeError:
-        raise fail("reasonCode", m.REASON_CODE_INVALID) from None
+        raise values.fail("reasonCode", m.REASON_CODE_INVALID) from None
     return code
 
 
 def nodal_account_no(value, ctx: Context) -> str | None:
-    return _text(value, "nodalAccountNo", missing=None, invalid=m.NODAL_ACCOUNT_INVALID,
+    return values.text(value, "nodalAccountNo", missing=None, invalid=m.NODAL_ACCOUNT_INVALID,
                  limit=max_length(Transaction, "nodal_account_number"), pattern=_NODAL_ACCOUNT)
 
 
 def gateway_order_id(value, ctx: Context) -> str:
-    return _text(value, "gatewayOrderId", missing=m.GATEWAY_ORDER_ID_MISSING, invalid=m.GATEWAY_ORDER_ID_INVALID,
+    return values.text(value, "gatewayOrderId", missing=m.GATEWAY_ORDER_ID_MISSING, invalid=m.GATEWAY_ORDER_ID_INVALID,
                  limit=max_length(Transaction, "gateway_order_id"))
 
 
 def payment_instrument_id(value, ctx: Context) -> str:
-    return _text(value, "paymentInstrumentId", missing=m.PAYMENT_INSTRUMENT_ID_MISSING,
+    return values.text(value, "paymentInstrumentId", missing=m.PAYMENT_INSTRUMENT_ID_MISSING,
                  invalid=m.PAYMENT_INSTRUMENT_ID_INVALID, limit=max_length(Transaction, "payment_instrument_id"))
 
 
 def comments(value, ctx: Context) -> str:
-    return _text(value, "comments", missing=m.COMMENTS_MISSING, invalid=m.COMMENTS_INVALID, limit=MAX_COMMENTS,
+    return values.text(value, "comments", missing=m.COMMENTS_MISSING, invalid=m.COMMENTS_INVALID, limit=MAX_COMMENTS,
                  pattern=_COMMENTS)
 
 
