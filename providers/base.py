@@ -19,6 +19,8 @@ import logging
 from functools import wraps
 
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from cases.actors import Actor
 from cases.api_keys import authenticate_api_key
@@ -50,17 +52,45 @@ class RouteNotFound(NotFound):
     title = "Request not found"
 
 
+class Throttled(DisputeError):
+    code = "throttled"
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Too many requests; retry in {retry_after} seconds.")
+
+
 class ServerError(DisputeError):
     code = "server_error"
     status = 500
     title = "Something went wrong"
 
 
+class KeyRateThrottle(SimpleRateThrottle):
+    """One rate per API key, the native API's `client` rate and cache key, so a client's budget is
+    shared by every door (SPEC section 9: API throttling, 429)."""
+
+    scope = "client"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": f"key:{request.api_key.pk}"}
+
+
 def request_actor(request) -> Actor:
-    """The API key's actor; a request without a usable key is refused (each dialect's 401)."""
+    """The API key's actor; a request without a usable key is refused (each dialect's 401), one over
+    the key's rate is throttled (429)."""
     api_key = authenticate_api_key(request)
     if api_key is None:
         raise AuthenticationFailed("An API key is required.")
+    request.api_key = api_key
+    throttle = KeyRateThrottle()
+    if not throttle.allow_request(request, None):
+        raise Throttled(max(1, int(throttle.wait() or 1)))
     return Actor.for_api_key(api_key, request_id=getattr(request, "id", ""))
 
 
@@ -141,6 +171,10 @@ def endpoint(render_error, **handlers):
         handler = handlers[request.method]
         try:
             return handler(request, request_actor(request), *args, **kwargs)
+        except Throttled as exc:
+            response = render_error(request, exc)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except DisputeError as exc:
             return render_error(request, exc)
         except Exception:  # noqa: BLE001 - the dialect answers its own 500 envelope, never Django's page

@@ -31,7 +31,15 @@ from cases.exceptions import (
     ValidationFailed,
 )
 from cases.inputs import CaseInput, TransactionInput
-from providers.base import MalformedBody, MethodNotAllowed, RouteNotFound, ServerError, endpoint, json_object
+from providers.base import (
+    MalformedBody,
+    MethodNotAllowed,
+    RouteNotFound,
+    ServerError,
+    Throttled,
+    endpoint,
+    json_object,
+)
 
 # Add a file: "Only jpg, tiff or pdf are accepted, and the encrypted payload must not exceed 1 MB"
 # (…/use-cases/add-file-to-dispute-case/). We check the decoded file, by content, against 1 MiB.
@@ -84,6 +92,8 @@ def _error_items(exc: DisputeError) -> tuple[int, list[tuple[str, str]]]:
         TooManyFiles: (400, "INVALID_FILE"),
         MalformedBody: (400, "INVALID_FIELD_VALUE"),
         MethodNotAllowed: (405, "METHOD_NOT_ALLOWED"),
+        # Mastercard announced "5 requests per second per client" (…/documentation/announcements/).
+        Throttled: (429, "RATE_LIMIT_EXCEEDED"),
         ServerError: (500, "INTERNAL_SERVER_ERROR"),
     }
     for kind, (status, code) in simple.items():
@@ -95,7 +105,7 @@ def _error_items(exc: DisputeError) -> tuple[int, list[tuple[str, str]]]:
 def render_error(request, exc: DisputeError) -> JsonResponse:
     """{"Errors": {"Error": [{Source, ReasonCode, Description, Recoverable, Details}]}} (…/code-and-formats/)."""
     status, items = _error_items(exc)
-    recoverable = status >= 500 or isinstance(exc, IdempotencyKeyInUse)
+    recoverable = status >= 500 or isinstance(exc, (IdempotencyKeyInUse, Throttled))
     return JsonResponse({"Errors": {"Error": [
         {"Source": "DISPUTES", "ReasonCode": code, "Description": description, "Recoverable": recoverable,
          "Details": None}

@@ -21,7 +21,7 @@ from cases.exceptions import (
     TransitionNotAllowed,
     ValidationFailed,
 )
-from providers.base import ServerError
+from providers.base import ServerError, Throttled
 
 _FIELD_CODES = {"required": "parameter_missing", "invalid": "parameter_invalid", "invalid_choice": "parameter_invalid"}
 _CONFLICT_CODES = {"claim_id_taken"}
@@ -51,6 +51,8 @@ def _describe(exc: DisputeError) -> tuple[int, str, str, str, str | None]:
         return 404, "invalid_request_error", "resource_missing", exc.message, exc.field
     if isinstance(exc, PermissionDenied):
         return 403, "invalid_request_error", exc.code, exc.message, None
+    if isinstance(exc, Throttled):
+        return 429, "invalid_request_error", "rate_limit", exc.message, None
     if isinstance(exc, (CaseClosed, IdempotencyKeyReused)):
         return 400, "invalid_request_error", exc.code, exc.message, None
     return exc.status, ("api_error" if exc.status >= 500 else "invalid_request_error"), exc.code, exc.message, exc.field

@@ -18,7 +18,7 @@ from cases.exceptions import (
     PermissionDenied,
     ValidationFailed,
 )
-from providers.base import MalformedBody, MethodNotAllowed, RouteNotFound, ServerError
+from providers.base import MalformedBody, MethodNotAllowed, RouteNotFound, ServerError, Throttled
 from providers.tutelar import messages as m
 
 # Domain field-error codes whose Tutelar message the seed gives.
@@ -37,6 +37,7 @@ _FIXED = [
     (MethodNotAllowed, 404, m.NOT_FOUND),
     (NotFound, 422, m.NO_DATA),
     (ServerError, 500, m.SOMETHING_WRONG),
+    (Throttled, 429, m.TOO_MANY_REQUESTS),
     (OpenCaseExists, 422, m.DUPLICATE),
     (CaseClosed, 422, m.CLOSED_NO_UPDATE),
     (MalformedBody, 422, m.INVALID_BODY),

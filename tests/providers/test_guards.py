@@ -148,3 +148,19 @@ def test_an_oversized_body_is_refused(dialect, api, settings):
     assert 400 <= response.status_code < 500
     assert dialect.error(response.json())
     assert not Case.objects.exists()
+
+
+def test_a_key_over_its_rate_is_throttled_in_the_dialect_envelope(dialect, api, program, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"client": "2/min"}}
+    body = dialect.make_body(program)
+    statuses = [api.post(dialect.path, body).status_code for _ in range(2)]
+    response = api.post(dialect.path, body)
+
+    assert 429 not in statuses
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert dialect.error(response.json())
+    cache.clear()
