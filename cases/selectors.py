@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cases.actors import Actor
 from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, TransactionNotFound
-from cases.models import Case, CaseEvent, Claim, Evidence, Program, Transaction
+from cases.models import Cardholder, Case, CaseEvent, Claim, Evidence, Merchant, Program, Transaction
 
 
 def programs_for(actor: Actor) -> QuerySet:
@@ -81,6 +81,14 @@ def transaction_get(actor: Actor, financial_document_id) -> Transaction:
     if txn is None:
         raise TransactionNotFound(f"No transaction with financial document id {fdid}.")
     return txn
+
+
+def merchant_queryset(actor: Actor) -> QuerySet:
+    return _scoped(Merchant.objects.all(), actor)
+
+
+def cardholder_queryset(actor: Actor) -> QuerySet:
+    return _scoped(Cardholder.objects.all(), actor)
 
 
 def claim_queryset(actor: Actor) -> QuerySet:
