@@ -27,6 +27,15 @@ _FIELD_CODES = {"required": "parameter_missing", "invalid": "parameter_invalid",
 _CONFLICT_CODES = {"claim_id_taken"}
 
 
+def _field_message(error) -> str:
+    """The message names its parameter, as a client logs the message more often than `param`."""
+    if not error.field or error.field in error.message:
+        return error.message
+    if error.code == "required":
+        return f"Missing required param: {error.field}."
+    return f"Invalid {error.field}: {error.message}"
+
+
 def _describe(exc: DisputeError) -> tuple[int, str, str, str, str | None]:
     """(HTTP status, type, code, message, param)."""
     if isinstance(exc, AuthenticationFailed):
@@ -44,9 +53,11 @@ def _describe(exc: DisputeError) -> tuple[int, str, str, str, str | None]:
         return 400, "invalid_request_error", exc.code, exc.message, None
     if isinstance(exc, ValidationFailed):
         first = exc.first
-        code = _FIELD_CODES.get(first.code, first.code) if first else "parameter_invalid"
+        if first is None:
+            return 400, "invalid_request_error", "parameter_invalid", exc.message, None
+        code = _FIELD_CODES.get(first.code, first.code)
         status = 409 if code in _CONFLICT_CODES else 400
-        return status, "invalid_request_error", code, exc.message, first.field if first else None
+        return status, "invalid_request_error", code, _field_message(first), first.field
     if isinstance(exc, NotFound):
         return 404, "invalid_request_error", "resource_missing", exc.message, exc.field
     if isinstance(exc, PermissionDenied):

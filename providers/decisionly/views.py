@@ -7,11 +7,12 @@ update (PUT) …/v2-cases/*, file …/v2-cases/file-a-case, claims …/v2-claims
 from django.http import JsonResponse
 
 from cases import selectors, services
+from cases.api.pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
+from cases.api.serializers.resources import claim_to_dict
 from cases.exceptions import TransitionConditionFailed, ValidationFailed
 from providers.base import endpoint, json_object
 from providers.decisionly.errors import render_error
-from providers.decisionly.pagination import paginate
-from providers.decisionly.shape import parse_case, render_case, render_claim
+from providers.decisionly.shape import parse_case, render_case
 
 FILE_MODES = ("auto", "chargeback")
 
@@ -31,9 +32,21 @@ def create_case(request, actor):
     return JsonResponse(render_case(selectors.case_get(actor, case.case_id)), status=201)
 
 
+# Newest first, paged by keyset on (created, number): the native API's cursor pagination
+# (https://docs.decisionly.com/pagination: limit, starting_after, ending_before -> {has_more, data}).
+NEWEST_FIRST = CASE_KEYSETS["-created"]
+
+
 def list_cases(request, actor):
-    page, has_more = paginate(selectors.case_queryset(actor), request.GET)
-    return JsonResponse({"has_more": has_more, "data": [render_case(case) for case in page]})
+    page = PageRequest.from_query(request.GET)
+    visible = selectors.case_queryset(actor)
+    cursor_row = None
+    if page.cursor is not None:
+        cursor_row = cursor_values(visible, NEWEST_FIRST, case_id=page.cursor)
+        if cursor_row is None:
+            raise page.cursor_not_found()
+    rows, has_more = paginate(visible, page, NEWEST_FIRST, cursor_row)
+    return JsonResponse({"has_more": has_more, "data": [render_case(case) for case in rows]})
 
 
 def retrieve_case(request, actor, case_id):
@@ -75,7 +88,7 @@ def create_claim(request, actor):
     body = json_object(request)
     claim = services.claim_create(program=actor.api_key.program, actor=actor, case_ids=body.get("case_ids"),
                                   claim_id=body.get("claim_id"))
-    return JsonResponse(render_claim(selectors.claim_get(actor, claim.claim_id)), status=201)
+    return JsonResponse(claim_to_dict(selectors.claim_get(actor, claim.claim_id)), status=201)
 
 
 def set_claim_cases(request, actor, claim_id):
@@ -83,7 +96,7 @@ def set_claim_cases(request, actor, claim_id):
     claim = selectors.claim_get(actor, claim_id)
     body = json_object(request)
     services.claim_set_cases(claim=claim, actor=actor, case_ids=body.get("case_ids"))
-    return JsonResponse(render_claim(selectors.claim_get(actor, claim_id)))
+    return JsonResponse(claim_to_dict(selectors.claim_get(actor, claim_id)))
 
 
 cases_view = endpoint(render_error, GET=list_cases, POST=create_case)

@@ -101,8 +101,33 @@ def test_decisionly_then_tutelar_on_the_same_transaction(api, shared_transaction
     assert response["Location"] == f"{TUTELAR}/view/{existing}"
 
 
+@pytest.mark.parametrize("dialect", ["mastercard", "decisionly", "tutelar"])
+def test_a_dialect_case_is_visible_through_the_native_api(api, shared_transaction, dialect):
+    if dialect == "mastercard":
+        case = Case.objects.get(number=mastercard_create(api, shared_transaction).json()["caseId"])
+    elif dialect == "decisionly":
+        case = Case.objects.get(case_id=api.post(f"{DECISIONLY}/cases", decisionly_body(shared_transaction)).json()[
+            "case_id"])
+    else:
+        response = api.post(f"{TUTELAR}/create", tutelar_on(shared_transaction))
+        case = Case.objects.get(case_id=response.json()["data"]["disputeId"])
+
+    native = api.get(f"/api/v1/cases/{case.case_id}")
+
+    assert native.status_code == 200, native.content
+    body = native.json()
+    assert (body["case_id"], body["number"], body["source"], body["status"]) == (
+        case.case_id, case.number, dialect, "created")
+    assert (body["dispute"]["amount"], body["dispute"]["currency"], body["reason"]) == (
+        case.disputed_amount, "USD", case.reason)
+    assert (body["network_reason_code"], body["financial_document_id"]) == (
+        case.network_reason_code, shared_transaction.financial_document_id)
+    assert body["transaction"]["arn"] == shared_transaction.arn
+    assert body["level"] == case.level
+
+
 def test_a_case_reads_the_same_through_every_door(api, manage_key, shared_transaction):
-    """Opened through Mastercard, read through Decisionly, Tutelar and the domain's own selectors."""
+    """Opened through Mastercard, read through Decisionly, Tutelar, the native API and the selectors."""
     number = mastercard_create(api, shared_transaction).json()["caseId"]
     actor = Actor.for_api_key(manage_key[0])
     case = selectors.case_detail(actor, Case.objects.get(number=number).case_id)
@@ -110,6 +135,7 @@ def test_a_case_reads_the_same_through_every_door(api, manage_key, shared_transa
     decisionly = api.get(f"{DECISIONLY}/cases/{case.case_id}").json()
     tutelar = api.get(f"{TUTELAR}/view/{case.case_id}").json()["data"]
     mastercard = api.get(f"{MASTERCARD}/cases/{number}").json()
+    native = api.get(f"/api/v1/cases/{case.case_id}").json()
 
     assert (case.disputed_amount, case.currency, case.network_reason_code, case.reason) == (
         100100, "USD", "4837", "fraud")
@@ -120,6 +146,12 @@ def test_a_case_reads_the_same_through_every_door(api, manage_key, shared_transa
         1001, "4837", "trans_53146")
     assert (mastercard["reasonCode"], mastercard["caseStatus"]) == ("4837", "A")
     assert decisionly["status"] == case.status and tutelar["status"] == "open"
+    for field in ("case_id", "claim_id", "program_id", "reason", "cardholder", "merchant", "issuer_evidence",
+                  "custom_fields", "status", "review_status", "created", "chargeback_due_date"):
+        assert native[field] == decisionly[field], field
+    # The dialect adds the newer samples' aliases (dispute.reason, transaction.network_details).
+    assert native["dispute"] == {k: v for k, v in decisionly["dispute"].items() if k != "reason"}
+    assert native["transaction"] == {k: v for k, v in decisionly["transaction"].items() if k != "network_details"}
 
 
 def test_tutelar_case_reads_the_same_through_decisionly(api):

@@ -229,7 +229,7 @@ def test_claims_create_and_replace_cases(api, program):
 
     assert response.status_code == 201, response.content
     claim = response.json()
-    assert set(claim) == {"claim_id", "status", "cases", "created", "updated"}
+    assert {"claim_id", "status", "cases", "created", "updated"} <= set(claim)
     assert (claim["claim_id"], claim["status"]) == ("claim_abc123", "open")
     assert claim["cases"] == [{"case_id": c} for c in case_ids[:2]]
     assert api.get(f"{BASE}/cases/{case_ids[0]}").json()["claim_id"] == "claim_abc123"

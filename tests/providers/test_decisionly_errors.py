@@ -32,9 +32,7 @@ def seed() -> dict:
     return load_payload("decisionly", "create_case_request.json")
 
 
-@pytest.mark.parametrize("param", [
-    "reason", "cardholder", "cardholder.name", "merchant", "merchant.name", "transaction", "dispute",
-])
+@pytest.mark.parametrize("param", ["reason", "cardholder", "merchant", "transaction", "dispute"])
 def test_required_field_missing(api, param):
     error = error_of(api.post(f"{BASE}/cases", without(seed(), param)), 400)
     assert (error["code"], error["param"]) == ("parameter_missing", param)
@@ -215,10 +213,13 @@ def test_unknown_claim_is_404(api):
     assert error_of(api.put(f"{BASE}/claims/claim_nope/cases", {"case_ids": ["x"]}), 404)["code"] == "resource_missing"
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=ten", "starting_after=case_nope",
-                                   "starting_after=a&ending_before=b"])
-def test_bad_pagination(api, query):
-    assert error_of(api.get(f"{BASE}/cases?{query}"), 400)["code"] == "parameter_invalid"
+@pytest.mark.parametrize(("query", "code"), [
+    ("limit=0", "parameter_invalid"), ("limit=101", "parameter_invalid"), ("limit=ten", "parameter_invalid"),
+    ("starting_after=a&ending_before=b", "parameter_invalid"), ("starting_after=case_nope", "invalid_cursor"),
+    ("ending_before=not%20an%20id", "invalid_cursor"),
+])
+def test_bad_pagination(api, query, code):
+    assert error_of(api.get(f"{BASE}/cases?{query}"), 400)["code"] == code
 
 
 @pytest.mark.parametrize("raw", ["{not json", "[]", "", "42"])
