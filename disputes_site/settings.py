@@ -161,9 +161,9 @@ CACHES = {
     )
 }
 
-LOGIN_URL = "login"
+LOGIN_URL = "cases:login"
 LOGIN_REDIRECT_URL = "/cases/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "cases:login"
 
 # Hardening: on whenever DEBUG is off; DJANGO_HTTPS=1 adds the HTTPS-only settings.
 SESSION_COOKIE_HTTPONLY = True
