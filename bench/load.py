@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 # Placeholders in body templates and paths, each replaced per request.
 UNIQ23 = "__UNIQ23__"  # 23 digits: an ARN unique across runs and clients
-UNIQ12 = "__UNIQ12__"  # 12 digits: a switch serial number or issuer id, same uniqueness
+UNIQ20 = "__UNIQ20__"  # 20 digits (too long to be a card number): a switch serial number or an id
 POOL = "__POOL__"  # the next value of the client's share of `pool` (e.g. pre-loaded financial document ids)
 
 
@@ -109,7 +109,7 @@ def _client_main(args) -> tuple[list[float], int, list[str], float, float]:
         path = paths[sent % len(paths)]
         body = None
         if scenario.body:
-            text = scenario.body.replace(UNIQ23, "4" + unique.rjust(22, "0")).replace(UNIQ12, unique[-12:].rjust(12, "9"))
+            text = scenario.body.replace(UNIQ23, "4" + unique.rjust(22, "0")).replace(UNIQ20, "5" + unique.rjust(19, "0"))
             if scenario.pool:
                 text = text.replace(POOL, pool[sent])
             body = text.encode()
