@@ -15,8 +15,8 @@ HOST = "127.0.0.1"
 
 @dataclass(frozen=True)
 class ServerConfig:
-    workers: int = 3
-    threads: int = 1  # > 1 selects the gthread worker (keep-alive connections)
+    workers: int = 2
+    threads: int = 4  # > 1 selects the gthread worker (keep-alive connections)
     port: int = 8765
 
     @property
