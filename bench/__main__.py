@@ -30,6 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows in the import_transactions file")
     parser.add_argument("--overdue", type=int, default=0, help="overdue cases for the sweep (default: scale / 10)")
+    parser.add_argument("--sweep-batch", type=int, default=5000, help="expire_overdue batch size")
     args = parser.parse_args(argv)
     args.phases = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in args.phases if p not in PHASES]
@@ -72,18 +73,25 @@ def main(argv: list[str]) -> int:
         connection.close()
         with Server(config, server_env) as server:
             if "intake" in args.phases:
+                env.log("phase intake")
                 intake.run(report, port=config.port, runs=args.runs, duration=args.duration, clients=args.clients)
             if "queue" in args.phases:
+                env.log("phase queue")
                 queue.run(report, port=config.port, duration=args.duration, clients=args.read_clients)
             if "casepage" in args.phases:
+                env.log("phase casepage")
                 casepage.run(report, port=config.port, duration=args.duration, clients=args.read_clients)
             if "memory" in args.phases:
+                env.log("phase memory")
                 memory.run(report, server, clients=args.read_clients)
     if "import" in args.phases:
+        env.log("phase import")
         commands.run_import(report, server_env, rows=args.import_rows)
     if "sweep" in args.phases:
-        commands.run_sweep(report, overdue=args.overdue or max(1, args.scale // 10))
+        env.log("phase sweep")
+        commands.run_sweep(report, overdue=args.overdue or max(1, args.scale // 10), batch_size=args.sweep_batch)
     if "export" in args.phases:
+        env.log("phase export")
         commands.run_export(report, server_env, scale=args.scale)
     print()
     print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "

@@ -89,7 +89,7 @@ def _overdue_sql(today) -> tuple[str, list]:
             "(status = ANY(%s) AND response_due_date < %s)", [today, response, today])
 
 
-def run_sweep(report: Report, *, overdue: int) -> None:
+def run_sweep(report: Report, *, overdue: int, batch_size: int = SWEEP_BATCH) -> None:
     """Make `overdue` cases overdue, time the sweep, then put every case back as it was."""
     today = lifecycle.today()
     where, params = _overdue_sql(today)
@@ -120,7 +120,7 @@ def run_sweep(report: Report, *, overdue: int) -> None:
         conn.execute("ANALYZE cases_case")
     env.log(f"sweep: {prepared} overdue cases ({natural} already overdue); running cases_expire_overdue")
     started = time.monotonic()
-    counts = cases_expire_overdue(batch_size=SWEEP_BATCH, request_id=tag)
+    counts = cases_expire_overdue(batch_size=batch_size, request_id=tag)
     seconds = time.monotonic() - started
     moved = sum(counts.values())
     with connection.cursor() as cursor:
@@ -135,10 +135,10 @@ def run_sweep(report: Report, *, overdue: int) -> None:
     dataset.vacuum_analyze()
     ok = moved == prepared and events == moved and seconds <= SWEEP_TARGET_S
     report.add("sweep", f"expire_overdue: {moved:,} overdue cases (+{events:,} events)",
-               f"{seconds:.1f} s ({moved / seconds:,.0f} cases/s, batch {SWEEP_BATCH})", "<= 20 s, events included",
+               f"{seconds:.1f} s ({moved / seconds:,.0f} cases/s, batch {batch_size})", "<= 20 s, events included",
                ok, f"expired {counts.get('expire', 0):,}, accepted {counts.get('accept', 0):,}; restored afterwards")
     report.details["sweep"] = {"overdue": prepared, "moved": moved, "events": events, "seconds": round(seconds, 2),
-                               "batch_size": SWEEP_BATCH, "counts": counts}
+                               "batch_size": batch_size, "counts": counts}
 
 
 def run_export(report: Report, server_env: dict, *, scale: int) -> None:

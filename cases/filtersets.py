@@ -84,7 +84,9 @@ class CaseFilterSet(filters.FilterSet):
         base = queryset.order_by().values("pk")  # the caller's scope and the filters applied so far
         matches = [base.filter(case_id=value), base.filter(transaction__arn=value)]
         if value.isdigit() and len(value) == 4:
-            matches.append(base.filter(transaction__card_last4=value))
+            # The transaction's program is the case's: said outright, it lets PostgreSQL read the
+            # (program, last4) index when the caller's scope names the program.
+            matches.append(base.filter(transaction__card_last4=value, transaction__program=F("program")))
         if not value.isdigit():
             matches += [base.filter(transaction__merchant__name__icontains=value),
                         base.filter(transaction__cardholder__name__icontains=value),

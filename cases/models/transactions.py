@@ -59,6 +59,8 @@ class Transaction(models.Model):
         indexes = [
             models.Index(fields=["program", "switch_serial_number"], name="transaction_ssn_idx"),
             models.Index(fields=["card_last4"], name="transaction_last4_idx"),
+            # Search by last4 within a program (an API key's scope): a handful of rows, not a hundred.
+            models.Index(fields=["program", "card_last4"], name="transaction_program_last4_idx"),
             # Search by ARN across programs (the unique constraint leads with the program).
             models.Index(fields=["arn"], condition=~models.Q(arn=""), name="transaction_arn_idx"),
         ]
