@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows in the import_transactions file")
     parser.add_argument("--overdue", type=int, default=0, help="overdue cases for the sweep (default: scale / 10)")
-    parser.add_argument("--sweep-batch", type=int, default=5000, help="expire_overdue batch size")
+    parser.add_argument("--sweep-batch", type=int, default=10_000, help="expire_overdue batch size")
     args = parser.parse_args(argv)
     args.phases = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in args.phases if p not in PHASES]

@@ -23,7 +23,7 @@ from cases.services import cases_expire_overdue
 
 IMPORT_TARGET = 20_000
 SWEEP_TARGET_S = 20.0
-SWEEP_BATCH = 5000
+SWEEP_BATCH = 10_000
 
 
 def _run_command(server_env: dict, *args: str) -> tuple[float, float, int, str]:
