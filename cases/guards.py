@@ -49,7 +49,8 @@ def idempotency_owner(request) -> str | None:
     except AuthenticationFailed:
         return None  # the view answers 401 in its own envelope
     if api_key is not None:
-        return f"api_key:{api_key.pk}"
+        # The key's unique prefix: its primary key holds the key's hash and overflows the owner column.
+        return f"api_key:{api_key.prefix}"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
