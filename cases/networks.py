@@ -139,7 +139,8 @@ def resolve_reason(network: str, *, reason: str | None = None, code: str | None 
             raise InvalidReasonCode(code, field=field, network=network)
         if entry is None and not FREE_CODE.match(code):
             raise InvalidReasonCode(code, field=field)
-        return (reason or (entry.reason if entry else Reason.OTHER)), code
+        # The catalog decides the reason of a known code (SPEC section 4); a free code keeps the given one.
+        return (entry.reason if entry else (reason or Reason.OTHER)), code
     reason = reason or Reason.OTHER
     return reason, DEFAULT_CODE.get(network, {}).get(reason, "")
 

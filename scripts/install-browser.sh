@@ -5,6 +5,6 @@ if [ -x /usr/bin/chromium ]; then exit 0; fi
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"
 echo "Installing Debian's chromium for the browser tests..."
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null
 /usr/bin/chromium --version

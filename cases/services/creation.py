@@ -2,7 +2,7 @@
 
 import secrets
 import string
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -79,7 +79,8 @@ def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
     if amount > txn.amount:
         raise ValidationFailed.single("dispute.amount", "amount_exceeds_transaction",
                                       "The disputed amount cannot be higher than the transaction amount.")
-    transaction_day = txn.date.date()
+    # Deadlines count from the transaction's UTC date, whatever offset the door parsed it with.
+    transaction_day = txn.date.astimezone(UTC).date()
     check_internal_due_date(data.internal_due_date, transaction_day)
     conflict = _open_case_conflict(txn)
     if conflict:

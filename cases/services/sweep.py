@@ -50,7 +50,7 @@ def _batch(rule: SweepRule, today, batch_size: int, actor: Actor) -> int:
         CaseEvent.objects.bulk_create([
             CaseEvent(case_id=number, kind=EventKind.TRANSITION, transition=rule.transition, from_status=status,
                       to_status=rule.target, actor=actor.label, request_id=actor.request_id,
-                      note="Deadline passed.")
+                      changes={"response_due_date": None}, note="Deadline passed.")
             for number, status in rows
         ], batch_size=batch_size)
         return len(rows)
