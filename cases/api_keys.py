@@ -51,7 +51,8 @@ def authenticate_api_key(request) -> ApiKey | None:
         if not dot or not prefix:
             raise AuthenticationFailed("Invalid API key.")
         api_key = ApiKey.objects.get_usable_keys().select_related("program").filter(prefix=prefix).first()
-        if api_key is None or not api_key.is_valid(raw):
+        # The library's get_usable_keys() leaves out revoked keys only; expiry is checked here.
+        if api_key is None or api_key.has_expired or not api_key.is_valid(raw):
             raise AuthenticationFailed("Invalid API key.")
     setattr(django_request, _CACHE_ATTR, api_key)
     return api_key

@@ -103,7 +103,7 @@ def idempotency_owner(request) -> str | None:
     except AuthenticationFailed:
         return None  # the view answers 401 in its own envelope
     if api_key is not None:
-        # The key's unique prefix: its primary key holds the key's hash and overflows the owner column.
+        # The key's primary key is long (prefix + hash) and the owner column holds 80: the prefix is unique too.
         return f"api_key:{api_key.prefix}"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

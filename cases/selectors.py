@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cases.actors import Actor
 from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, TransactionNotFound
-from cases.models import Case, CaseEvent, Claim, Evidence, Program, Transaction
+from cases.models import Cardholder, Case, CaseEvent, Claim, Evidence, Merchant, Program, Transaction
 
 
 def programs_for(actor: Actor) -> QuerySet:
@@ -53,6 +53,21 @@ def case_detail(actor: Actor, case_id: str) -> Case:
     ).get(pk=case.pk))
 
 
+def case_detail_by_number(actor: Actor, number) -> Case:
+    """The back office addresses cases by number (globally unique; case ids are unique per program only)."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise CaseNotFound("No such case.") from None
+    case = case_queryset(actor).filter(number=number).prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor_user").order_by("created", "id")),
+        Prefetch("evidence", queryset=Evidence.objects.order_by("created", "id")),
+    ).first() if 0 < number < 2**63 else None
+    if case is None:
+        raise CaseNotFound(f"No case {number}.")
+    return case
+
+
 def case_events(case: Case) -> QuerySet:
     return CaseEvent.objects.filter(case=case).order_by("created", "id")
 
@@ -81,6 +96,14 @@ def transaction_get(actor: Actor, financial_document_id) -> Transaction:
     if txn is None:
         raise TransactionNotFound(f"No transaction with financial document id {fdid}.")
     return txn
+
+
+def merchant_queryset(actor: Actor) -> QuerySet:
+    return _scoped(Merchant.objects.all(), actor)
+
+
+def cardholder_queryset(actor: Actor) -> QuerySet:
+    return _scoped(Cardholder.objects.all(), actor)
 
 
 def claim_queryset(actor: Actor) -> QuerySet:

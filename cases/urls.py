@@ -1,8 +1,27 @@
+"""Back-office URLs (SPEC section 7). Cases are addressed by number: case ids are unique per program only."""
+
+from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView
+
+from cases.views import auth, case_actions, case_page, dashboard, evidence, queue
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", RedirectView.as_view(pattern_name="cases:queue", permanent=False), name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", queue.QueueView.as_view(), name="queue"),
+    path("cases/<int:number>/", case_page.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:number>/notes/", case_actions.AddNoteView.as_view(), name="case_note"),
+    path("cases/<int:number>/deadlines/", case_actions.EditDeadlinesView.as_view(), name="case_deadlines"),
+    path("cases/<int:number>/reviewed/", case_actions.MarkReviewedView.as_view(), name="case_reviewed"),
+    path("cases/<int:number>/amount/", case_actions.ChangeAmountView.as_view(), name="case_amount"),
+    path("cases/<int:number>/transitions/<str:name>/", case_actions.TransitionView.as_view(),
+         name="case_transition"),
+    path("cases/<int:number>/evidence/", evidence.UploadEvidenceView.as_view(), name="case_evidence"),
+    path("cases/<int:number>/evidence/<int:evidence_id>/", evidence.DownloadEvidenceView.as_view(),
+         name="evidence_download"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
 ]

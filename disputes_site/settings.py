@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cases",
     "providers",
 ]
@@ -160,9 +161,9 @@ CACHES = {
     )
 }
 
-LOGIN_URL = "login"
+LOGIN_URL = "cases:login"
 LOGIN_REDIRECT_URL = "/cases/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "cases:login"
 
 # Hardening: on whenever DEBUG is off; DJANGO_HTTPS=1 adds the HTTPS-only settings.
 SESSION_COOKIE_HTTPONLY = True
@@ -206,6 +207,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the vendored drf-spectacular-sidecar static files: /api/docs works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["cases.api.schema.native_endpoints_only"],
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "TransactionStatusEnum": "cases.choices.TransactionStatus",
+        "CardholderTypeEnum": "cases.choices.CardholderType",
+        "CardTypeEnum": "cases.choices.CardType",
+    },
 }
 
 API_KEY_CUSTOM_HEADER = "HTTP_X_API_KEY"

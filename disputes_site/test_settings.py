@@ -11,3 +11,6 @@ from disputes_site.settings import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# WhiteNoise serves from STATIC_ROOT; give the suite an empty one instead of warning on every request.
+STATIC_ROOT = tempfile.mkdtemp(prefix="disputes-static-")
+WHITENOISE_USE_FINDERS = True

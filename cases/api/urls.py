@@ -1,4 +1,63 @@
-"""Native API URLs (/api/v1/...), the OpenAPI document (/api/schema) and Swagger UI (/api/docs)."""
+"""Native API URLs (/api/v1/...), the OpenAPI document (/api/schema) and Swagger UI (/api/docs).
+
+Every view is wrapped in the request guards (SPEC section 9): PAN screening of write bodies and
+Idempotency-Key handling of POSTs, errors rendered as problem+json.
+"""
+
+from django.urls import path, re_path, register_converter
+from django.urls.converters import IntConverter, StringConverter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cases.guards import guarded
+
+from . import views
+from .errors import render_problem
 
 app_name = "api"
-urlpatterns = []
+
+
+class ObjectIdConverter(StringConverter):
+    """Case and claim ids: letters, digits, '_' and '-' (anything else is a 404, never a query)."""
+
+    regex = "[A-Za-z0-9_-]{1,126}"
+
+
+class BoundedIntConverter(IntConverter):
+    """A positive number that fits a 64-bit column."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_converter(ObjectIdConverter, "api_id")
+register_converter(BoundedIntConverter, "api_int")
+CASE = "v1/cases/<api_id:case_id>"
+
+
+def _guarded(view_class):
+    return guarded(render_problem)(view_class.as_view())
+
+
+urlpatterns = [
+    path("v1/cases", _guarded(views.CaseListView), name="case-list"),
+    path(CASE, _guarded(views.CaseDetailView), name="case-detail"),
+    path(f"{CASE}/transitions", _guarded(views.CaseTransitionsView), name="case-transitions"),
+    path(f"{CASE}/events", _guarded(views.CaseEventsView), name="case-events"),
+    path(f"{CASE}/notes", _guarded(views.CaseNotesView), name="case-notes"),
+    path(f"{CASE}/trusted-amount", _guarded(views.CaseTrustedAmountView), name="case-trusted-amount"),
+    path(f"{CASE}/evidence", _guarded(views.CaseEvidenceView), name="case-evidence"),
+    path(f"{CASE}/evidence/<api_int:evidence_id>/download", _guarded(views.EvidenceDownloadView),
+         name="case-evidence-download"),
+    path("v1/transactions", _guarded(views.TransactionListView), name="transaction-list"),
+    path("v1/transactions/<api_int:financial_document_id>", _guarded(views.TransactionDetailView),
+         name="transaction-detail"),
+    path("v1/merchants", _guarded(views.MerchantListView), name="merchant-list"),
+    path("v1/cardholders", _guarded(views.CardholderListView), name="cardholder-list"),
+    path("v1/claims", _guarded(views.ClaimListView), name="claim-list"),
+    path("v1/claims/<api_id:claim_id>", _guarded(views.ClaimDetailView), name="claim-detail"),
+    path("v1/reason-codes", _guarded(views.ReasonCodeListView), name="reason-code-list"),
+    path("schema", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[],
+                                                 permission_classes=[]), name="docs"),
+    # Anything else under /api/v1/ (the Tutelar dialect's /api/v1/dispute/ excepted) is a problem+json 404.
+    re_path(r"^v1/(?!dispute/)(?P<path>.*)$", views.not_found),
+]

@@ -13,7 +13,8 @@ _ID = Case._meta.get_field("case_id").validators[0].regex
 
 
 def _cases_for(program: Program, case_ids: object) -> list[Case]:
-    if not isinstance(case_ids, list) or not case_ids or not all(isinstance(c, str) for c in case_ids):
+    # Ids are checked before any query: a NUL or an over-long string must be a 422, not a database error.
+    if not isinstance(case_ids, list) or not case_ids or not all(isinstance(c, str) and _ID.match(c) for c in case_ids):
         raise ValidationFailed.single("case_ids", "invalid", "case_ids must be a non-empty list of case ids.")
     found = {c.case_id: c for c in Case.objects.filter(program=program, case_id__in=case_ids).select_related("claim")}
     missing = [c for c in case_ids if c not in found]

@@ -1,0 +1,271 @@
+"""Django admin (SPEC section 7). Case writes go through cases.services, so they are permission-checked
+and audited like every other door: FSM buttons run services.case_transition, edits of level and due
+dates run services.case_update. Events are read-only; evidence files cannot be replaced here."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django_fsm.admin import FSMAdminMixin
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
+
+from cases import lifecycle, money, pan, services
+from cases.actors import Actor
+from cases.exceptions import DisputeError
+from cases.forms import PAN_MESSAGE, AdminLoginForm
+from cases.models import (
+    ApiKey,
+    Cardholder,
+    Case,
+    CaseEvent,
+    Claim,
+    Evidence,
+    IdempotencyKey,
+    Merchant,
+    Program,
+    Transaction,
+)
+from cases.services.edits import MAX_NOTE
+from cases.services.validation import check_internal_due_date, check_level
+
+admin.site.login_form = AdminLoginForm
+admin.site.site_header = "Disputes administration"
+admin.site.site_title = "Disputes admin"
+# The library registers its own (unused) APIKey model; ours is cases.ApiKey.
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
+
+EDITABLE_CASE_FIELDS = ("level", "internal_due_date", "due_date")
+PERSON_TRANSITIONS = frozenset(lifecycle.SUPERVISOR_TRANSITIONS)
+
+
+def _actor(request) -> Actor:
+    return Actor.for_user(request.user, request_id=getattr(request, "id", ""))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never written from the admin: records that only the services write."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseAdminForm(forms.ModelForm):
+    change_note = forms.CharField(label="Note", required=False, max_length=MAX_NOTE,
+                                  widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                                  help_text="Recorded in the case's timeline with the edit or the transition.")
+
+    class Meta:
+        model = Case
+        fields = list(EDITABLE_CASE_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and pan.contains_pan(value):
+                self.add_error(name, PAN_MESSAGE)
+        case = self.instance
+        checks = {"level": lambda value: check_level(case.program, value),
+                  "internal_due_date": lambda value: check_internal_due_date(value, case.transaction.date.date())}
+        for name, check in checks.items():
+            if name in self.changed_data and name in cleaned:
+                try:
+                    check(cleaned[name])
+                except DisputeError as exc:
+                    self.add_error(name, exc.message)
+        return cleaned
+
+
+@admin.register(Case)
+class CaseAdmin(FSMAdminMixin, admin.ModelAdmin):
+    fsm_fields = ["status"]
+    form = CaseAdminForm
+    list_display = ("case_id", "number", "program", "status", "reason", "network", "network_reason_code",
+                    "disputed", "level", "next_deadline", "review_status", "created")
+    list_filter = ("status", "review_status", "program", "reason", "network", "dispute_type", "source", "level",
+                   "next_deadline", "created")
+    search_fields = ("case_id", "=number", "=transaction__arn", "transaction__merchant__name",
+                     "transaction__cardholder__name", "=transaction__cardholder__email", "=transaction__card_last4")
+    list_select_related = ("program", "transaction")
+    date_hierarchy = "created"
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["case_id", "number", "program", "claim", "transaction", "status", "review_status"]}),
+        ("Dispute", {"fields": ["reason", "network", "network_reason_code", "dispute_type", "raised_by",
+                                "dispute_date", "disputed", "tdr_details", "tax_details", "source"]}),
+        ("Level and deadlines", {"fields": ["level", "internal_due_date", "due_date", "chargeback_due_date",
+                                            "response_due_date", "next_deadline", "change_note"]}),
+        ("Details", {"fields": ["issuer_evidence", "custom_fields", "comments", "version", "created", "updated"]}),
+    ]
+
+    @admin.display(description="Disputed amount", ordering="disputed_amount")
+    def disputed(self, obj):
+        return money.format_amount(obj.disputed_amount, obj.currency)
+
+    def has_add_permission(self, request):
+        return False  # cases are opened through the API and the dialects (services.case_create)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit trail keeps every case
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = [f for _, options in self.fieldsets for f in options["fields"] if f != "change_note"]
+        editable = set(EDITABLE_CASE_FIELDS) if self._may_edit_deadlines(request, obj) else set()
+        return tuple(f for f in shown if f not in editable)
+
+    @staticmethod
+    def _may_edit_deadlines(request, obj) -> bool:
+        return obj is not None and obj.is_active and request.user.has_perm("cases.edit_case_deadlines")
+
+    # --- edits: level and due dates through services.case_update, so they are audited
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get("change_note", "")
+        changed = {name: form.cleaned_data[name] for name in EDITABLE_CASE_FIELDS if name in form.changed_data}
+        fresh = Case.objects.select_related("program", "transaction").get(pk=obj.pk)
+        try:
+            if changed:
+                services.case_update(case=fresh, actor=_actor(request), note=note, **changed)
+            elif note and self.fsm_post_param not in request.POST:
+                services.case_add_note(case=fresh, actor=_actor(request), text=note)
+        except DisputeError as exc:
+            request._case_admin_refused = True
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        """No related rows are edited here; the case row is written by the services only."""
+
+    def response_change(self, request, obj):
+        if getattr(request, "_case_admin_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # --- FSM buttons: only transitions a person may run, executed by services.case_transition
+
+    def is_fsm_transition_visible(self, transition):
+        return transition.name in PERSON_TRANSITIONS
+
+    def get_help_text(self, transition):
+        return ""
+
+    def get_fsm_label(self, transition):
+        return lifecycle.TRANSITION_LABELS.get(transition.name, transition.name)
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
+        label = lifecycle.TRANSITION_LABELS.get(transition_name, transition_name)
+        if transition_name not in PERSON_TRANSITIONS:
+            self.message_user(request, f"{label} is not run from the admin.", messages.ERROR)
+            return False
+        note = (request.POST.get("change_note") or "").strip()
+        try:
+            services.case_transition(case=obj, transition=transition_name, actor=_actor(request), note=note)
+        except DisputeError as exc:
+            self.message_user(request, f"{label}: {exc.message}", messages.ERROR)
+            return False
+        self.message_user(request, f"{label}: done.", messages.SUCCESS)
+        return True
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("created", "case", "kind", "transition", "from_status", "to_status", "actor", "request_id")
+    list_filter = ("kind", "transition", "to_status", "created")
+    search_fields = ("case__case_id", "=case__number", "actor", "note", "=request_id")
+    list_select_related = ("case",)
+    date_hierarchy = "created"
+    show_full_result_count = False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "case", "category", "content_type", "size", "uploaded_by", "created")
+    list_filter = ("category", "content_type", "created")
+    search_fields = ("original_name", "description", "case__case_id", "=sha256")
+    list_select_related = ("case",)
+    fields = ("case", "download", "original_name", "category", "description", "content_type", "size", "sha256",
+              "uploaded_by", "created")
+    readonly_fields = fields
+
+    @admin.display(description="File")
+    def download(self, obj):
+        url = reverse("cases:evidence_download", args=[obj.case_id, obj.pk])
+        return format_html('<a href="{}">Download {}</a>', url, obj.original_name)
+
+    def has_add_permission(self, request):
+        return False  # uploads go through services.case_add_evidence (type, size and count checks)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("program_id", "name", "default_currency", "levels", "default_internal_due_days",
+                    "review_threshold", "created")
+    search_fields = ("program_id", "name")
+    list_filter = ("default_currency",)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(APIKeyModelAdmin):
+    list_display = (*APIKeyModelAdmin.list_display, "program", "scopes")
+    list_filter = ("program", "revoked", "created")
+    list_select_related = ("program",)
+    search_fields = ("name", "prefix", "program__program_id")
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = ("name", "business_name", "mcc", "chargeback_email", "program", "external_id")
+    list_filter = ("program", "mcc")
+    search_fields = ("name", "business_name", "=external_id", "chargeback_email")
+    list_select_related = ("program",)
+    readonly_fields = ("program", "external_id")
+
+
+@admin.register(Cardholder)
+class CardholderAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "type", "country", "program", "external_id")
+    list_filter = ("program", "type", "country")
+    search_fields = ("name", "=email", "=external_id")
+    list_select_related = ("program",)
+    readonly_fields = ("program", "external_id")
+
+
+@admin.register(Transaction)
+class TransactionAdmin(ReadOnlyAdmin):
+    list_display = ("financial_document_id", "program", "amount_display", "status", "card_network", "card_last4",
+                    "merchant", "cardholder", "date")
+    list_filter = ("program", "status", "card_network", "card_type", "system")
+    search_fields = ("=financial_document_id", "=external_id", "=arn", "=switch_serial_number", "=card_last4",
+                     "merchant__name", "cardholder__name")
+    list_select_related = ("program", "merchant", "cardholder")
+    date_hierarchy = "date"
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_display(self, obj):
+        return money.format_amount(obj.amount, obj.currency)
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = ("claim_id", "program", "status", "created", "updated")
+    list_filter = ("program", "status")
+    search_fields = ("claim_id",)
+    list_select_related = ("program",)
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    list_display = ("owner", "key", "method", "path", "in_flight", "response_status", "created")
+    list_filter = ("in_flight", "method", "response_status")
+    search_fields = ("=owner", "=key", "path")
+    exclude = ("response_body",)

@@ -1,0 +1,285 @@
+"""Serializers that only describe the native API in its OpenAPI document (drf-spectacular).
+
+Requests are parsed by the pure functions of case_shape / transaction_shape; these classes keep the
+published schema in step with them (tests/api/test_schema.py compares real responses to them).
+"""
+
+from rest_framework import serializers as s
+
+from cases.choices import (
+    CardholderType,
+    CardType,
+    CaseStatus,
+    DisputeType,
+    EventKind,
+    EvidenceCategory,
+    RaisedBy,
+    Reason,
+    Source,
+    TransactionStatus,
+    TransactionSystem,
+)
+from cases.lifecycle import TRANSITIONS
+
+_NETWORKS = ["visa", "mastercard", "amex", "discover", "rupay"]
+
+
+class FieldErrorDoc(s.Serializer):
+    field = s.CharField(help_text="Dotted path of the field at fault, e.g. transaction.amount.")
+    code = s.CharField()
+    message = s.CharField()
+
+
+class Problem(s.Serializer):
+    type = s.CharField(help_text="urn:disputes:problem:<code>")
+    title = s.CharField()
+    status = s.IntegerField()
+    detail = s.CharField()
+    code = s.CharField(help_text="invalid_request, validation_error, authentication_failed, permission_denied, "
+                                 "not_found, open_case_exists, case_id_taken, transition_not_allowed, "
+                                 "transition_condition_failed, idempotency_key_reused, idempotency_key_in_use, "
+                                 "pan_detected, file_too_large, unsupported_file_type, precondition_failed, throttled")
+    errors = FieldErrorDoc(many=True)
+    case_id = s.CharField(required=False, help_text="open_case_exists: the open case.")
+    current_status = s.CharField(required=False, help_text="transition_not_allowed")
+    allowed_transitions = s.ListField(child=s.CharField(), required=False, help_text="transition_not_allowed")
+
+
+class BillingAddress(s.Serializer):
+    line1 = s.CharField(required=False, allow_null=True)
+    line2 = s.CharField(required=False, allow_null=True)
+    city = s.CharField(required=False, allow_null=True)
+    state = s.CharField(required=False, allow_null=True)
+    postal_code = s.CharField(required=False, allow_null=True)
+    country = s.CharField(required=False, allow_null=True, help_text="ISO 3166-1 alpha-2")
+
+
+class Cardholder(s.Serializer):
+    name = s.CharField()
+    email = s.EmailField(required=False, allow_null=True)
+    issuer_id = s.CharField(required=False, allow_null=True, help_text="Your id; matches a stored cardholder.")
+    type = s.ChoiceField(CardholderType.choices, required=False)
+    mobile = s.CharField(required=False, allow_null=True)
+    billing_address = BillingAddress(required=False)
+
+
+class Merchant(s.Serializer):
+    name = s.CharField()
+    category_code = s.CharField(required=False, allow_null=True, help_text="MCC, 4 digits")
+    issuer_id = s.CharField(required=False, allow_null=True, help_text="Your id; matches a stored merchant.")
+    business_name = s.CharField(required=False, allow_null=True)
+    chargeback_email = s.EmailField(required=False, allow_null=True)
+    mobile = s.CharField(required=False, allow_null=True)
+
+
+class Card(s.Serializer):
+    network = s.ChoiceField(_NETWORKS, required=False, allow_null=True)
+    last4 = s.CharField(required=False, allow_null=True, help_text="Never a full card number.")
+    expiry_month = s.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
+    expiry_year = s.IntegerField(required=False, allow_null=True)
+    type = s.ChoiceField(CardType.choices, required=False, allow_null=True)
+    issuer_id = s.CharField(required=False, allow_null=True)
+
+
+class Transaction(s.Serializer):
+    arn = s.CharField(required=False, allow_null=True)
+    switch_serial_number = s.CharField(required=False, allow_null=True)
+    issuer_id = s.CharField(required=False, allow_null=True)
+    date = s.DateTimeField()
+    amount = s.IntegerField(help_text="Minor units: 299 is 2.99 USD.")
+    currency = s.CharField(help_text="ISO 4217")
+    system = s.ChoiceField(TransactionSystem.choices, required=False, allow_null=True)
+    card = Card(required=False)
+
+
+class StoreFields(s.Serializer):
+    financial_document_id = s.IntegerField(required=False, help_text="Assigned when not given.")
+    external_id = s.CharField(required=False, allow_null=True)
+    status = s.ChoiceField(TransactionStatus.choices, required=False)
+    gateway_order_id = s.CharField(required=False, allow_null=True)
+    payment_instrument_id = s.CharField(required=False, allow_null=True)
+    payment_type = s.CharField(required=False, allow_null=True)
+    acquirer_bank_code = s.CharField(required=False, allow_null=True)
+    remitter_bank = s.CharField(required=False, allow_null=True)
+    nodal_account_number = s.CharField(required=False, allow_null=True)
+
+
+class StoredTransaction(Transaction, StoreFields):
+    merchant = Merchant(required=False, allow_null=True)
+    cardholder = Cardholder(required=False, allow_null=True)
+    created = s.DateTimeField(read_only=True)
+
+
+class Dispute(s.Serializer):
+    date = s.DateTimeField(required=False)
+    amount = s.IntegerField(required=False, help_text="Minor units; the whole transaction amount when omitted.")
+    currency = s.CharField(required=False)
+    raised_by = s.ChoiceField(RaisedBy.choices, required=False)
+
+
+class CaseCreate(s.Serializer):
+    reason = s.ChoiceField(Reason.choices, required=False, help_text="Required unless network_reason_code is given.")
+    network_reason_code = s.CharField(required=False, help_text="e.g. 4855 or 13.1; gives the reason.")
+    cardholder = Cardholder(required=False)
+    merchant = Merchant(required=False)
+    transaction = Transaction(required=False, help_text="Required unless financial_document_id is given; "
+                                                        "needs arn or switch_serial_number.")
+    financial_document_id = s.IntegerField(required=False, help_text="A stored transaction instead of `transaction`.")
+    dispute = Dispute(required=False)
+    issuer_evidence = s.JSONField(required=False)
+    custom_fields = s.DictField(child=s.CharField(), required=False, help_text="At most 25 string pairs.")
+    case_id = s.CharField(required=False, help_text="Letters, digits, _ and -; generated when omitted.")
+    program_id = s.CharField(required=False, help_text="API keys: their own program. Session users: required.")
+    dispute_type = s.ChoiceField(DisputeType.choices, required=False)
+    level = s.CharField(required=False)
+    internal_due_date = s.DateField(required=False)
+    due_date = s.DateField(required=False)
+
+
+class Case(s.Serializer):
+    case_id = s.CharField()
+    claim_id = s.CharField(allow_null=True)
+    program_id = s.CharField()
+    reason = s.ChoiceField(Reason.choices)
+    cardholder = Cardholder(allow_null=True)
+    merchant = Merchant(allow_null=True)
+    transaction = Transaction()
+    dispute = Dispute()
+    issuer_evidence = s.JSONField()
+    custom_fields = s.DictField(child=s.CharField())
+    status = s.ChoiceField(CaseStatus.choices)
+    review_status = s.CharField(allow_null=True)
+    created = s.DateTimeField()
+    chargeback_due_date = s.DateTimeField(allow_null=True)
+    number = s.IntegerField()
+    network = s.CharField(allow_null=True)
+    network_reason_code = s.CharField(allow_null=True)
+    network_reason_description = s.CharField(allow_null=True)
+    dispute_type = s.ChoiceField(DisputeType.choices)
+    level = s.CharField()
+    internal_due_date = s.DateField(allow_null=True)
+    due_date = s.DateField(allow_null=True)
+    response_due_date = s.DateField(allow_null=True)
+    next_deadline = s.DateField(allow_null=True)
+    financial_document_id = s.IntegerField()
+    source = s.ChoiceField(Source.choices)
+    version = s.IntegerField()
+    updated = s.DateTimeField()
+
+
+class CasePatch(s.Serializer):
+    level = s.CharField(required=False, help_text="`manage` scope.")
+    internal_due_date = s.DateField(required=False, allow_null=True, help_text="`manage` scope.")
+    due_date = s.DateField(required=False, allow_null=True, help_text="`manage` scope.")
+    custom_fields = s.DictField(child=s.CharField(allow_null=True), required=False,
+                                help_text="Merged; a null value removes the key.")
+    issuer_evidence = s.JSONField(required=False, help_text="Replaced; only while the case is `created`.")
+    note = s.CharField(required=False)
+
+
+class TransitionRequest(s.Serializer):
+    transition = s.ChoiceField(TRANSITIONS)
+    note = s.CharField(required=False)
+
+
+class UnmetCondition(s.Serializer):
+    condition = s.CharField()
+    message = s.CharField()
+
+
+class AvailableTransition(s.Serializer):
+    transition = s.ChoiceField(TRANSITIONS)
+    label = s.CharField()
+    available = s.BooleanField()
+    unmet_conditions = UnmetCondition(many=True)
+
+
+class AvailableTransitions(s.Serializer):
+    status = s.ChoiceField(CaseStatus.choices)
+    data = AvailableTransition(many=True)
+
+
+class Event(s.Serializer):
+    id = s.IntegerField()
+    kind = s.ChoiceField(EventKind.choices)
+    transition = s.CharField(allow_null=True)
+    from_status = s.CharField(allow_null=True)
+    to_status = s.CharField(allow_null=True)
+    changes = s.JSONField()
+    note = s.CharField(allow_null=True)
+    actor = s.CharField()
+    request_id = s.CharField(allow_null=True)
+    created = s.DateTimeField()
+
+
+class Note(s.Serializer):
+    id = s.IntegerField(read_only=True)
+    note = s.CharField()
+    actor = s.CharField(read_only=True)
+    created = s.DateTimeField(read_only=True)
+
+
+class TrustedAmount(s.Serializer):
+    amount = s.IntegerField(help_text="The corrected disputed total in minor units, not a difference.")
+    currency = s.CharField()
+    note = s.CharField(required=False)
+
+
+class EvidenceUpload(s.Serializer):
+    file = s.FileField(help_text="PDF, JPEG, PNG or TIFF (checked by content), at most 5 MiB.")
+    category = s.ChoiceField(EvidenceCategory.choices, required=False)
+    description = s.CharField(required=False)
+
+
+class Evidence(s.Serializer):
+    id = s.IntegerField()
+    category = s.ChoiceField(EvidenceCategory.choices)
+    name = s.CharField()
+    description = s.CharField(allow_null=True)
+    content_type = s.CharField()
+    size = s.IntegerField()
+    sha256 = s.CharField()
+    uploaded_by = s.CharField()
+    created = s.DateTimeField()
+    download_url = s.CharField()
+
+
+class ListedMerchant(Merchant):
+    id = s.IntegerField()
+
+
+class ListedCardholder(Cardholder):
+    id = s.IntegerField()
+
+
+class ClaimCase(s.Serializer):
+    case_id = s.CharField()
+
+
+class Claim(s.Serializer):
+    claim_id = s.CharField()
+    program_id = s.CharField()
+    status = s.CharField()
+    cases = ClaimCase(many=True)
+    created = s.DateTimeField()
+    updated = s.DateTimeField()
+
+
+class ClaimCreate(s.Serializer):
+    case_ids = s.ListField(child=s.CharField())
+    claim_id = s.CharField(required=False)
+    program_id = s.CharField(required=False)
+
+
+class ReasonCode(s.Serializer):
+    network = s.CharField()
+    code = s.CharField()
+    reason = s.ChoiceField(Reason.choices)
+    description = s.CharField()
+
+
+def page_of(item: type[s.Serializer]) -> type[s.Serializer]:
+    """`{"has_more", "data": [item]}`, named <Item>Page."""
+    return type(f"{item.__name__}Page", (s.Serializer,), {
+        "has_more": s.BooleanField(), "data": item(many=True), "__module__": __name__,
+        "__doc__": f"A page of {item.__name__} objects (cursor pagination)."})

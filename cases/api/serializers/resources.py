@@ -1,0 +1,66 @@
+"""The native API's JSON for cases, events, notes, evidence, claims and parties (plain dicts)."""
+
+from django.urls import reverse
+
+from cases import networks
+from cases.models import Case, CaseEvent, Claim, Evidence
+
+from .case_shape import case_to_decisionly
+from .transaction_shape import format_datetime
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def case_to_native(case: Case) -> dict:
+    """Decisionly's case shape plus the native fields (number, deadlines, level, codes...)."""
+    body = case_to_decisionly(case)
+    body.update({
+        "number": case.number,
+        "network": case.network or None,
+        "network_reason_code": case.network_reason_code or None,
+        "network_reason_description": networks.describe(case.network, case.network_reason_code)
+        if case.network_reason_code else None,
+        "dispute_type": case.dispute_type,
+        "level": case.level,
+        "internal_due_date": _iso(case.internal_due_date),
+        "due_date": _iso(case.due_date),
+        "response_due_date": _iso(case.response_due_date),
+        "next_deadline": _iso(case.next_deadline),
+        "financial_document_id": case.transaction.financial_document_id,
+        "source": case.source,
+        "version": case.version,
+        "updated": format_datetime(case.updated),
+    })
+    return body
+
+
+def event_to_dict(event: CaseEvent) -> dict:
+    return {"id": event.pk, "kind": event.kind, "transition": event.transition or None,
+            "from_status": event.from_status or None, "to_status": event.to_status or None,
+            "changes": event.changes, "note": event.note or None, "actor": event.actor,
+            "request_id": event.request_id or None, "created": format_datetime(event.created)}
+
+
+def note_to_dict(event: CaseEvent) -> dict:
+    return {"id": event.pk, "note": event.note, "actor": event.actor, "created": format_datetime(event.created)}
+
+
+def evidence_to_dict(evidence: Evidence, case: Case) -> dict:
+    return {
+        "id": evidence.pk, "category": evidence.category, "name": evidence.original_name,
+        "description": evidence.description or None, "content_type": evidence.content_type, "size": evidence.size,
+        "sha256": evidence.sha256, "uploaded_by": evidence.uploaded_by, "created": format_datetime(evidence.created),
+        "download_url": reverse("api:case-evidence-download", args=[case.case_id, evidence.pk]),
+    }
+
+
+def claim_to_dict(claim: Claim) -> dict:
+    return {"claim_id": claim.claim_id, "program_id": claim.program.program_id, "status": claim.status,
+            "cases": [{"case_id": c.case_id} for c in claim.cases.all()],
+            "created": format_datetime(claim.created), "updated": format_datetime(claim.updated)}
+
+
+def reason_code_to_dict(entry: networks.ReasonCode) -> dict:
+    return {"network": entry.network, "code": entry.code, "reason": entry.reason, "description": entry.description}

@@ -1,0 +1,15 @@
+"""The native API's views, one module per resource. Every view is thin: parse, call a service, render."""
+
+from .case_actions import CaseEventsView, CaseNotesView, CaseTransitionsView, CaseTrustedAmountView
+from .cases import CaseDetailView, CaseListView
+from .claims import ClaimDetailView, ClaimListView
+from .errors import not_found
+from .evidence import CaseEvidenceView, EvidenceDownloadView
+from .parties import CardholderListView, MerchantListView, ReasonCodeListView
+from .transactions import TransactionDetailView, TransactionListView
+
+__all__ = [
+    "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseListView", "CaseNotesView",
+    "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView", "ClaimListView", "EvidenceDownloadView",
+    "MerchantListView", "ReasonCodeListView", "TransactionDetailView", "TransactionListView", "not_found",
+]

@@ -1,0 +1,66 @@
+"""A case's lifecycle steps, audit trail, notes and trusted amount (/api/v1/cases/{case_id}/...)."""
+
+from rest_framework.response import Response
+
+from cases import lifecycle, selectors, services
+from cases.services.edits import MAX_NOTE
+
+from .. import schema
+from ..pagination import BY_ID
+from ..serializers.resources import event_to_dict, note_to_dict
+from .base import ApiView, as_int, expected_version, page_response
+from .cases import case_response
+
+
+@schema.case_transitions
+class CaseTransitionsView(ApiView):
+    def get(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        available = services.case_available_transitions(case=case, actor=self.actor)
+        return Response({"status": case.status, "data": available})
+
+    def post(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        version = expected_version(request, case)
+        body = self.body()
+        name = body.choice("transition", lifecycle.TRANSITIONS, required=True)
+        note = body.string("note", MAX_NOTE, text=True)
+        body.raise_errors()
+        services.case_transition(case=case, transition=name, actor=self.actor, note=note, expected_version=version)
+        return case_response(self.actor, case)
+
+
+@schema.case_events
+class CaseEventsView(ApiView):
+    def get(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        return page_response(self, selectors.case_events(case), BY_ID, event_to_dict, "pk", as_int)
+
+
+@schema.case_notes
+class CaseNotesView(ApiView):
+    def get(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        return page_response(self, selectors.case_notes(case), BY_ID, note_to_dict, "pk", as_int)
+
+    def post(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        body = self.body()
+        text = body.string("note", MAX_NOTE, required=True, text=True)
+        body.raise_errors()
+        services.case_add_note(case=case, actor=self.actor, text=text)
+        note = selectors.case_notes(case).filter(actor=self.actor.label).order_by("-id").first()
+        return Response(note_to_dict(note), status=201)
+
+
+@schema.case_trusted_amount
+class CaseTrustedAmountView(ApiView):
+    def post(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        body = self.body()
+        amount = body.amount("amount", required=True)
+        currency = body.string("currency", 3, required=True).upper()
+        note = body.string("note", MAX_NOTE, text=True)
+        body.raise_errors()
+        services.case_change_amount(case=case, actor=self.actor, amount=amount, currency=currency, note=note)
+        return case_response(self.actor, case)

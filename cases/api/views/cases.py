@@ -1,0 +1,86 @@
+"""GET/POST /api/v1/cases and GET/PATCH /api/v1/cases/{case_id}."""
+
+from django.urls import reverse
+from rest_framework.response import Response
+
+from cases import selectors, services
+from cases.exceptions import FieldError
+from cases.filtersets import CaseFilterSet
+from cases.models import Case
+
+from .. import schema
+from ..errors import InvalidQuery
+from ..pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
+from ..serializers.case_shape import parse_case_payload
+from ..serializers.reader import MISSING, json_problem
+from ..serializers.resources import case_to_native
+from .base import ApiView, expected_version, program_for_write
+
+
+def case_response(actor, case: Case, status: int = 200, **headers) -> Response:
+    """The case re-read with everything its JSON shows (one query), with its ETag."""
+    case = selectors.case_queryset(actor).get(pk=case.pk)
+    return Response(case_to_native(case), status=status, headers={"ETag": case.etag, **headers})
+
+
+@schema.case_list
+class CaseListView(ApiView):
+    def get(self, request):
+        actor = self.actor
+        visible = selectors.case_queryset(actor)
+        filterset = CaseFilterSet(request.query_params, queryset=visible, request=request)
+        if not filterset.is_valid():
+            raise InvalidQuery([FieldError(name, "invalid", str(messages[0]))
+                                for name, messages in filterset.errors.items()])
+        page = PageRequest.from_query(request.query_params)
+        keys = CASE_KEYSETS[filterset.ordering_key]
+        cursor_row = None
+        if page.cursor is not None:
+            # A case id is unique per program: a session user paging across programs filters by one.
+            program = filterset.form.cleaned_data.get("program")
+            scope = visible.filter(program__program_id=program) if program else visible
+            cursor_row = cursor_values(scope, keys, case_id=page.cursor)
+            if cursor_row is None:
+                raise page.cursor_not_found()
+        rows, has_more = paginate(filterset.qs, page, keys, cursor_row)
+        return Response({"has_more": has_more, "data": [case_to_native(case) for case in rows]})
+
+    def post(self, request):
+        data = parse_case_payload(request.data, source="api")
+        program = program_for_write(self, request.data)
+        case = services.case_create(program=program, actor=self.actor, data=data)
+        return case_response(self.actor, case, status=201,
+                             Location=reverse("api:case-detail", args=[case.case_id]))
+
+
+@schema.case_detail
+class CaseDetailView(ApiView):
+    def get(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        return Response(case_to_native(case), headers={"ETag": case.etag})
+
+    def patch(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        version = expected_version(request, case)
+        body = self.body()
+        changes = {}
+        if body.has("level"):
+            changes["level"] = body.string("level", 32, required=True)
+        for name in ("internal_due_date", "due_date"):
+            value = body.day(name)
+            if value is not MISSING:
+                changes[name] = value
+        for name in ("custom_fields", "issuer_evidence"):
+            value = body.raw(name)
+            if value is MISSING or value is None:
+                continue
+            if not isinstance(value, dict):
+                body.error(name, "invalid_type", "Must be a JSON object.")
+            elif problem := json_problem(value):
+                body.error(name + problem[0], problem[1], problem[2])
+            else:
+                changes[name] = value
+        note = body.string("note", 5000, text=True)
+        body.raise_errors()
+        services.case_update(case=case, actor=self.actor, note=note, expected_version=version, **changes)
+        return case_response(self.actor, case)

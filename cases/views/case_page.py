@@ -1,0 +1,82 @@
+"""The case page (/cases/<number>/): every fact, the evidence, notes, timeline and the actions a user may run."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import render
+from django.views.generic import View
+
+from cases import lifecycle, services
+from cases.choices import EventKind
+from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm, TransitionForm
+from cases.views.base import BackOfficeMixin, actor_for, case_or_404
+
+# Transitions a person may run; `expire` is the deadline sweep's alone.
+PERSON_TRANSITIONS = frozenset(lifecycle.SUPERVISOR_TRANSITIONS)
+
+
+FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_edit_deadlines",
+               "amount": "can_change_amount", "review": "can_review"}
+
+
+# Button tones: steps that move the dispute forward stand out; steps that give it up warn.
+GIVING_UP = frozenset({"reject", "accept", "lose", "withdraw"})
+NEUTRAL = frozenset({"credit_merchant", "win"})
+
+
+def person_transitions(request, case) -> list[dict]:
+    """The transitions this user may run now (permission held), each with its unmet conditions."""
+    transitions = [t for t in services.case_available_transitions(case=case, actor=actor_for(request))
+                   if t["transition"] in PERSON_TRANSITIONS]
+    for t in transitions:
+        name = t["transition"]
+        t["tone"] = "warn" if name in GIVING_UP else "" if name in NEUTRAL else "primary"
+    # Forward steps first, then the neutral ones, the giving-up ones last.
+    return sorted(transitions, key=lambda t: {"primary": 0, "": 1, "warn": 2}[t["tone"]])
+
+
+def case_capabilities(user, case) -> dict:
+    evidence_count = len(case.evidence.all())
+    return {
+        "can_note": user.has_perm("cases.add_case_note"),
+        "can_upload": user.has_perm("cases.add_evidence") and evidence_count < settings.EVIDENCE_MAX_FILES,
+        "can_edit_deadlines": user.has_perm("cases.edit_case_deadlines") and case.is_active,
+        "can_review": user.has_perm("cases.mark_case_reviewed") and case.review_status is not None,
+        "can_change_amount": user.has_perm("cases.change_case_amount") and case.is_active,
+    }
+
+
+def render_case_page(request, case, *, forms: dict | None = None, status: int = 200):
+    """The case page, with any bound form (holding its errors) in place of the blank one."""
+    forms = forms or {}
+    capabilities = case_capabilities(request.user, case)
+    for key, form in forms.items():
+        # The form's panel is gone (the case closed, the review was cleared): say why above the page.
+        if not capabilities.get(FORM_PANELS.get(key), True):
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+    events = list(case.events.all())
+    context = {
+        "case": case,
+        "transaction": case.transaction,
+        "merchant": case.transaction.merchant,
+        "cardholder": case.transaction.cardholder,
+        "evidence_files": list(case.evidence.all()),
+        "events": events[::-1],
+        "notes": [e for e in events if e.kind == EventKind.NOTE][::-1],
+        "transitions": person_transitions(request, case),
+        "transition_form": forms.get("transition") or TransitionForm(),
+        "note_form": forms.get("note") or NoteForm(),
+        "evidence_form": forms.get("evidence") or EvidenceForm(),
+        "deadlines_form": forms.get("deadlines") or DeadlinesForm(case=case),
+        "amount_form": forms.get("amount") or AmountForm(case=case),
+        "review_form": forms.get("review") or ReviewForm(),
+        "evidence_max_mib": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "evidence_max_files": settings.EVIDENCE_MAX_FILES,
+        **capabilities,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+class CaseDetailView(BackOfficeMixin, View):
+    def get(self, request, number):
+        return render_case_page(request, case_or_404(request, number, detail=True))

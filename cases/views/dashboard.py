@@ -1,0 +1,46 @@
+"""The dashboard (/dashboard/): tiles and three server-rendered SVG charts."""
+
+from datetime import timedelta
+
+from django.views.generic import TemplateView
+
+from cases import dashboard, lifecycle
+from cases.choices import ACTIVE_STATUSES, CaseStatus
+from cases.templatetags.backoffice import status_tone
+from cases.views import charts
+from cases.views.base import BackOfficeMixin, actor_for
+
+OUTCOME_SERIES = [
+    (CaseStatus.WON, "Won", "won"), (CaseStatus.LOST, "Lost", "lost"), (CaseStatus.ACCEPTED, "Accepted", "accepted"),
+    (CaseStatus.MERCHANT_CREDITED, "Merchant credited", "credited"), (CaseStatus.WITHDRAWN, "Withdrawn", "withdrawn"),
+    (CaseStatus.REJECTED, "Rejected", "rejected"), (CaseStatus.EXPIRED, "Expired", "expired"),
+]
+
+
+class DashboardView(BackOfficeMixin, TemplateView):
+    template_name = "cases/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = dashboard.dashboard_figures(actor_for(self.request))
+        status_rows = [(s.label, figures["by_status"].get(s.value, 0), status_tone(s.value)) for s in CaseStatus]
+        weeks = figures["new_per_week"]
+        months = figures["outcomes_per_month"]
+        today = lifecycle.today()
+        context.update(
+            today=today,
+            week_ahead=today + timedelta(days=7),
+            figures=figures,
+            tiles=figures["tiles"],
+            win_rate=figures["win_rate"],
+            status_chart=charts.horizontal_bars(status_rows),
+            status_rows=status_rows,
+            active_statuses=[s.value for s in ACTIVE_STATUSES],
+            weeks_chart=charts.columns([(week.strftime("%d %b"), n) for week, n in weeks]),
+            weeks=weeks,
+            outcomes_chart=charts.stacked_columns([(month.strftime("%b %Y"), values) for month, values in months],
+                                                  OUTCOME_SERIES),
+            outcome_series=OUTCOME_SERIES,
+            outcome_table=[(month, [values.get(key, 0) for key, _, _ in OUTCOME_SERIES]) for month, values in months],
+        )
+        return context
