@@ -11,5 +11,6 @@ from tests.reliability.test_bad_input import (  # noqa: F401 - collected here a 
     test_fuzzed_create_bodies,
     test_malformed_corpus,
 )
+from tests.reliability.test_bad_input_backoffice import test_fuzzed_back_office_forms  # noqa: F401
 
 pytestmark = [pytest.mark.postgres]
