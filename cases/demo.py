@@ -3,12 +3,14 @@
 import random
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from cases import services
 from cases.actors import Actor
 from cases.choices import CaseStatus, Network, Reason
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
+from cases.models import Case, CaseEvent
 
 MERCHANTS = [
     ("FoodHub", "FoodHub Delivery Inc.", "5812"), ("Northwind Electronics", "Northwind Retail LLC", "5732"),
@@ -69,7 +71,7 @@ def _case_input(rng: random.Random, n: int, days_ago: int) -> CaseInput:
         source=rng.choice(["api", "api", "decisionly", "tutelar", "mastercard"]),
         reason=reason,
         disputed_amount=amount if rng.random() > 0.2 else amount // 2,
-        dispute_date=when + timedelta(days=rng.randint(1, 5)),
+        dispute_date=min(when + timedelta(days=rng.randint(1, 5)), timezone.now()),
         issuer_evidence=evidence,
         custom_fields={"channel": rng.choice(["mobile", "web", "phone"])},
         transaction=TransactionInput(
@@ -108,4 +110,30 @@ def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7) -> 
                 services.case_add_note(case=case, actor=worker, text="Reviewed the transaction history.")
             made += 1
     services.cases_expire_overdue()
+    _spread_over_time(program)
     return made
+
+
+def _spread_over_time(program) -> None:
+    """Demo only: date each case and its trail back to when the dispute was raised, so the queue and
+    the dashboard's weekly and monthly charts look like months of work rather than one afternoon.
+
+    Events are append-only for the product; this rewrites fresh demo rows with plain SQL, once.
+    """
+    now = timezone.now()
+    shifts = [((now - dispute_date), number) for number, dispute_date in
+              Case.objects.filter(program=program).values_list("number", "dispute_date")]
+    case_table, event_table = Case._meta.db_table, CaseEvent._meta.db_table
+    with connection.cursor() as cursor:
+        for shift, number in shifts:
+            if shift.total_seconds() <= 0:
+                continue
+            cursor.execute(f"UPDATE {case_table} SET created = %s WHERE number = %s",  # noqa: S608
+                           [now - shift, number])
+            # The sweep's events stay where they are: it ran after the deadline, today.
+            events = (CaseEvent.objects.filter(case_id=number).exclude(actor="system", transition__in=["expire", "accept"])
+                      .order_by("created", "id"))
+            step = shift / 3
+            for index, (pk, created) in enumerate(events.values_list("id", "created")):
+                cursor.execute(f"UPDATE {event_table} SET created = %s WHERE id = %s",  # noqa: S608
+                               [created - shift + step * min(index, 2), pk])

@@ -1,0 +1,167 @@
+"""Tutelar dispute endpoints (SPEC section 6.3): create, view, update, move level, verdicts.
+
+https://docs.v2.tutelar.io/create-dispute, …/dispute-details, …/update-dispute,
+https://docs.tutelar.io/tutelar-api-document/disputes/dispute-level-change, …/dispute-won, …/dispute-loss
+"""
+
+import secrets
+import string
+
+from django.db import transaction
+
+from cases import selectors, services
+from cases.choices import CaseStatus, Source
+from cases.exceptions import CaseIdTaken, TransitionNotAllowed, ValidationFailed
+from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
+from providers.base import MalformedBody, endpoint, json_object
+from providers.tutelar import messages as m
+from providers.tutelar import parsing
+from providers.tutelar.errors import envelope, render_error
+from providers.tutelar.render import render_dispute
+
+# Creation outcome by the status the new case ends in (seed 004 "Transaction status responses").
+CREATED_MESSAGES = {CaseStatus.REJECTED: m.CLOSED_FAILED, CaseStatus.MERCHANT_CREDITED: m.CLOSED_REFUNDED}
+# Fields that describe the transaction, not the dispute: fixed once the dispute is raised.
+TRANSACTION_FIELDS = {
+    "transactionDetails": "Transaction details", "merchantDetails": "Merchant details",
+    "paymentType": "Payment type", "acquirerBankCode": "Acquirer bank code", "remitterBank": "Remitter bank",
+    "nodalAccountNo": "Nodal account number", "gatewayOrderId": "Gateway order id",
+    "paymentInstrumentId": "Payment instrument id",
+}
+# merchant-won / merchant-loss -> the lifecycle step from each active status (SPEC section 6.3):
+# filed or later, won -> lose and loss -> win; still created, won -> reject and loss -> credit_merchant;
+# waiting on the issuer's answer, the merchant winning means the issuer accepts, losing that it credited.
+VERDICT_TRANSITIONS = {
+    "won": {CaseStatus.CREATED: "reject", CaseStatus.CHARGEBACK_FILED: "lose", CaseStatus.PREARB_FILED: "lose",
+            CaseStatus.ARBITRATION_FILED: "lose", CaseStatus.CHARGEBACK_REPRESENTED: "accept",
+            CaseStatus.PREARB_RECEIVED: "accept", CaseStatus.PREARB_REBUTTED: "accept"},
+    "loss": {CaseStatus.CREATED: "credit_merchant", CaseStatus.CHARGEBACK_FILED: "win", CaseStatus.PREARB_FILED: "win",
+             CaseStatus.ARBITRATION_FILED: "win", CaseStatus.CHARGEBACK_REPRESENTED: "credit_merchant",
+             CaseStatus.PREARB_RECEIVED: "credit_merchant", CaseStatus.PREARB_REBUTTED: "credit_merchant"},
+}
+
+
+def dispute_id() -> str:
+    """Tutelar ids look like "dispute_Dffgonjc": the prefix and eight letters."""
+    return "dispute_" + "".join(secrets.choice(string.ascii_letters) for _ in range(8))
+
+
+def _case_input(fields: dict, program) -> CaseInput:
+    details, merchant = fields["transactionDetails"], fields["merchantDetails"]
+    return CaseInput(
+        transaction=TransactionInput(
+            external_id=details["id"], amount=details["amount"], currency=program.default_currency,
+            date=details["transactionDate"], payment_type=fields["paymentType"],
+            acquirer_bank_code=fields["acquirerBankCode"], remitter_bank=fields["remitterBank"] or "",
+            nodal_account_number=fields["nodalAccountNo"] or "", gateway_order_id=fields["gatewayOrderId"],
+            payment_instrument_id=fields["paymentInstrumentId"],
+            merchant=MerchantInput(external_id=merchant["id"], name=merchant["name"],
+                                   business_name=merchant["businessName"] or "",
+                                   chargeback_email=merchant["chargebackEmail"] or "", mobile=merchant["mobile"] or ""),
+            cardholder=CardholderInput(name=details["customerName"], email=details["customerEmail"] or "",
+                                       mobile=details["customerMobile"] or ""),
+        ),
+        source=Source.TUTELAR, network_reason_code=fields["reasonCode"], dispute_type=fields["disputeType"],
+        level=fields["level"], disputed_amount=fields["disputeAmount"], currency=program.default_currency,
+        tdr_details=fields["disputeAmountTdrDetails"], tax_details=fields["disputeAmountTaxDetails"],
+        internal_due_date=fields["internalDueDate"], due_date=fields["dueDate"], comments=fields["comments"],
+    )
+
+
+def create_dispute(request, actor):
+    program = actor.api_key.program
+    fields = parsing.parse(json_object(request), parsing.Context(program))
+    data = _case_input(fields, program)
+    for attempt in range(5):
+        data.case_id = dispute_id()
+        try:
+            case = services.case_create(program=program, actor=actor, data=data)
+            break
+        except CaseIdTaken:
+            if attempt == 4:
+                raise
+    return envelope(201, CREATED_MESSAGES.get(case.status, m.RAISED), {"disputeId": case.case_id})
+
+
+def view_dispute(request, actor, dispute_id):
+    return envelope(200, m.DETAILS, render_dispute(selectors.case_get(actor, dispute_id)))
+
+
+def _context(case) -> parsing.Context:
+    return parsing.Context(case.program, transaction_amount=case.transaction.amount,
+                           transaction_day=case.transaction.date.date())
+
+
+def update_dispute(request, actor, dispute_id):
+    """Any dispute field of the create body, only while the dispute is active (…/update-dispute)."""
+    case = selectors.case_get(actor, dispute_id)
+    body = json_object(request)
+    if not case.is_active:
+        raise ValidationFailed.single("disputeId", "tutelar", m.CLOSED_NO_UPDATE)
+    for name, label in TRANSACTION_FIELDS.items():
+        if name in body:
+            raise ValidationFailed.single(name, "tutelar", m.NOT_UPDATABLE.format(field=label))
+    fields = parsing.parse(body, _context(case), only_given=True)
+    if not fields:
+        raise MalformedBody("No dispute field to update.")
+    with transaction.atomic():
+        if "disputeAmount" in fields:
+            services.case_change_amount(case=case, actor=actor, amount=fields["disputeAmount"], currency=case.currency)
+        details = {key: fields[name] for name, key in (
+            ("disputeType", "dispute_type"), ("reasonCode", "network_reason_code"),
+            ("disputeAmountTdrDetails", "tdr_details"), ("disputeAmountTaxDetails", "tax_details")) if name in fields}
+        if details:
+            services.case_update_details(case=case, actor=actor, **details)
+        deadlines = {key: fields[name] for name, key in (
+            ("level", "level"), ("internalDueDate", "internal_due_date"), ("dueDate", "due_date")) if name in fields}
+        if deadlines:
+            services.case_update(case=case, actor=actor, **deadlines)
+        if fields.get("comments"):
+            services.case_add_note(case=case, actor=actor, text=fields["comments"])
+    return envelope(200, m.UPDATED, {"disputeId": case.case_id})
+
+
+def move_level(request, actor, dispute_id):
+    """{level, dueDate, comments}, all required (…/dispute-level-change)."""
+    case = selectors.case_get(actor, dispute_id)
+    body = json_object(request)
+    ctx = _context(case)
+    level = parsing.level(body.get("level"), ctx)
+    if body.get("dueDate") in (None, ""):
+        raise ValidationFailed.single("dueDate", "tutelar", m.DUE_DATE_MISSING)
+    due = parsing.due_date(body.get("dueDate"), ctx)
+    note = parsing.comments(body.get("comments"), ctx)
+    with transaction.atomic():
+        before = case.version
+        updated = services.case_update(case=case, actor=actor, level=level, due_date=due, note=note)
+        if updated.version == before:
+            services.case_add_note(case=case, actor=actor, text=note)
+    return envelope(200, m.MOVED.format(level=level), {"disputeId": case.case_id, "level": level})
+
+
+def _record_verdict(actor, dispute_id, verdict: str, message: str):
+    case = selectors.case_get(actor, dispute_id)
+    step = VERDICT_TRANSITIONS[verdict].get(case.status)
+    if step is None:
+        raise ValidationFailed.single("disputeId", "tutelar", m.ALREADY_REACTED)
+    try:
+        case = services.case_transition(case=case, transition=step, actor=actor, note=message)
+    except TransitionNotAllowed:  # another verdict landed first
+        raise ValidationFailed.single("disputeId", "tutelar", m.ALREADY_REACTED) from None
+    return envelope(200, message, {"disputeId": case.case_id, "status": "closed", "verdict": verdict})
+
+
+def merchant_won(request, actor, dispute_id):
+    return _record_verdict(actor, dispute_id, "won", m.MERCHANT_WON)
+
+
+def merchant_loss(request, actor, dispute_id):
+    return _record_verdict(actor, dispute_id, "loss", m.MERCHANT_LOSS)
+
+
+create_view = endpoint(render_error, POST=create_dispute)
+detail_view = endpoint(render_error, GET=view_dispute)
+update_view = endpoint(render_error, PATCH=update_dispute)
+move_level_view = endpoint(render_error, PUT=move_level)
+merchant_won_view = endpoint(render_error, PUT=merchant_won)
+merchant_loss_view = endpoint(render_error, PUT=merchant_loss)
