@@ -9,10 +9,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def manage(*args, **env):
-    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "disputes_site.settings", **env}
-    for name in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_HTTPS", "DATABASE_URL"):
-        if name not in env:
-            full.pop(name, None)
+    # A production environment: none of the test run's DJANGO_* variables (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy check rightly warns about) nor its database.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    full = {**inherited, "DJANGO_SETTINGS_MODULE": "disputes_site.settings", **env}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full, capture_output=True, text=True)
 
 

@@ -30,7 +30,8 @@ HARDENING = ("DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSI
 def production_settings() -> dict:
     """The hardening settings as production loads them (DJANGO_DEBUG=0, DJANGO_HTTPS=1), read in a
     fresh interpreter so this process's test settings do not leak in."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "disputes_site.settings", "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "1",
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {**inherited, "DJANGO_SETTINGS_MODULE": "disputes_site.settings", "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "1",
            "DJANGO_SECRET_KEY": "p" * 64}
     code = ("import json; from disputes_site import settings as s; "
             f"print(json.dumps({{n: getattr(s, n) for n in {HARDENING!r}}}))")
