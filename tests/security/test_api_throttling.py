@@ -33,3 +33,42 @@ def test_writes_are_throttled_too(program, tight_rate):
     statuses = [client.post("/api/v1/cases", {}, content_type="application/json").status_code
                 for _ in range(tight_rate + 1)]
     assert statuses[-1] == 429 and 429 not in statuses[:-1]
+
+
+DIALECT_READS = {
+    "mastercard": ("/global-processing/dispute/cases/{number}", "bearer"),
+    "decisionly": ("/v2/issuer/cases", "basic_username"),
+    "tutelar": ("/api/v1/dispute/view/{case_id}", "basic_split"),
+}
+
+
+@pytest.mark.parametrize("door", DIALECT_READS)
+def test_dialects_answer_429_in_their_envelope(door, program, tight_rate):
+    from tests.factories import make_case
+    from tests.reliability.doors import is_envelope
+
+    case = make_case(program)
+    path, form = DIALECT_READS[door]
+    client = api_client(make_api_key(program, ["read"], door)[1], form)
+    url = path.format(number=case.number, case_id=case.case_id)
+    statuses = [client.get(url).status_code for _ in range(tight_rate)]
+    assert statuses == [200] * tight_rate
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert is_envelope(door, 429, refused.json())
+    assert 1 <= int(refused["Retry-After"]) <= 60
+
+
+def test_one_budget_per_key_across_doors(program, tight_rate):
+    """A key's rate is shared by every door: switching dialect does not buy more requests."""
+    from tests.factories import make_case
+
+    case = make_case(program)
+    raw = make_api_key(program, ["read"], "roaming")[1]
+    calls = [api_client(raw).get("/api/v1/cases"),
+             api_client(raw, "basic_username").get("/v2/issuer/cases"),
+             api_client(raw).get(f"/global-processing/dispute/cases/{case.number}"),
+             api_client(raw, "basic_split").get(f"/api/v1/dispute/view/{case.case_id}"),
+             api_client(raw).get("/api/v1/cases")]
+    assert [c.status_code for c in calls] == [200] * tight_rate
+    assert api_client(raw, "basic_username").get("/v2/issuer/cases").status_code == 429
