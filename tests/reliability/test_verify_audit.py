@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from cases import services
 from cases.models import Case, CaseEvent
 from tests.factories import make_case
 
@@ -124,8 +125,6 @@ def test_transition_before_created(trail):
 
 
 def test_notes_and_edits_do_not_disturb_the_replay(trail, analyst_actor):
-    from cases import services
-
     services.case_add_note(case=trail[1], actor=analyst_actor, text="Called the merchant.")
     ok, out, err = run_verify()
     assert ok, err

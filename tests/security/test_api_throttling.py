@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
-from tests.factories import make_api_key
+from tests.factories import make_api_key, make_case
+from tests.reliability.doors import is_envelope
 from tests.security.callers import api_client
 
 
@@ -44,9 +45,6 @@ DIALECT_READS = {
 
 @pytest.mark.parametrize("door", DIALECT_READS)
 def test_dialects_answer_429_in_their_envelope(door, program, tight_rate):
-    from tests.factories import make_case
-    from tests.reliability.doors import is_envelope
-
     case = make_case(program)
     path, form = DIALECT_READS[door]
     client = api_client(make_api_key(program, ["read"], door)[1], form)
@@ -61,8 +59,6 @@ def test_dialects_answer_429_in_their_envelope(door, program, tight_rate):
 
 def test_one_budget_per_key_across_doors(program, tight_rate):
     """A key's rate is shared by every door: switching dialect does not buy more requests."""
-    from tests.factories import make_case
-
     case = make_case(program)
     raw = make_api_key(program, ["read"], "roaming")[1]
     calls = [api_client(raw).get("/api/v1/cases"),

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases import services
@@ -85,6 +86,4 @@ def test_files_are_checked_by_content_not_by_name(stored, program, name, content
 
 
 def _upload(name, content):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content, content_type="application/pdf")

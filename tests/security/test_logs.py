@@ -12,7 +12,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils.module_loading import import_string
 
-from tests.factories import TransactionFactory
+from tests.factories import TransactionFactory, make_case
 from tests.reliability.doors import CREATE_PATHS, DOORS, authorization, create_body
 from tests.reliability.test_server_errors import SERVICE
 from tests.security.callers import user_client
@@ -99,8 +99,6 @@ def test_create_paths_log_no_personal_or_card_data(door, program, api_keys, capl
 
 
 def test_back_office_paths_log_no_personal_or_card_data(program, supervisor, caplog, json_log):
-    from tests.factories import make_case
-
     case = make_case(program)
     client = user_client(supervisor)
     with caplog.at_level(logging.DEBUG):

@@ -1,6 +1,7 @@
 """Who may do what (SPEC sections 3 and 5): every caller against every native endpoint, and every
 caller against every lifecycle transition through the native API, the back office and the dialects."""
 
+import json
 import uuid
 
 import pytest
@@ -10,8 +11,8 @@ from django.utils import timezone
 from cases import services
 from cases.actors import Actor
 from cases.models import Case, CaseEvent
-from tests.factories import TransactionFactory, make_case, make_user
-from tests.security.callers import CALLERS, make_callers
+from tests.factories import TransactionFactory, make_api_key, make_case, make_user
+from tests.security.callers import CALLERS, api_client, make_callers
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -77,7 +78,7 @@ ENDPOINTS = [
 def call(client: Client, method: str, path: str, body):
     if method == "GET":
         return client.get(path)
-    return client.generic(method, path, data=__import__("json").dumps(body), content_type="application/json")
+    return client.generic(method, path, data=json.dumps(body), content_type="application/json")
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -171,12 +172,9 @@ DIALECT_ACTIONS = [
 @pytest.mark.parametrize(("door", "method", "path", "body", "ok", "form"), DIALECT_ACTIONS,
                          ids=[p for _, _, p, *_ in DIALECT_ACTIONS])
 def test_transition_through_dialects(world, scope, door, method, path, body, ok, form):
-    from tests.factories import make_api_key
-    from tests.security.callers import api_client
-
     case = make_case(world["program"])
     client = Client() if scope == "none" else api_client(make_api_key(world["program"], [scope], scope)[1], form)
-    response = client.generic(method, path.format(case_id=case.case_id), data=__import__("json").dumps(body),
+    response = client.generic(method, path.format(case_id=case.case_id), data=json.dumps(body),
                               content_type="application/json")
     after = Case.objects.get(pk=case.pk)
     if scope == "manage":
