@@ -44,7 +44,7 @@ _FIXED = [
     (OpenCaseExists, 422, m.DUPLICATE),
     (CaseClosed, 422, m.CLOSED_NO_UPDATE),
     (MalformedBody, 422, m.INVALID_BODY),
-    (PayloadTooLarge, 422, m.TOO_LARGE),
+    (PayloadTooLarge, 413, m.TOO_LARGE),  # SPEC section 9: oversized bodies are 413 in every door
     (PanDetected, 422, m.PAN),
     (IdempotencyKeyReused, 422, m.IDEMPOTENCY_REUSED),
     (IdempotencyKeyInUse, 422, m.IDEMPOTENCY_IN_USE),
