@@ -20,6 +20,8 @@ _MANAGE = _WRITE | {"cases.edit_case_deadlines", "cases.mark_case_reviewed"} | {
 }
 SCOPE_PERMISSIONS = {ApiScope.READ: frozenset(_READ), ApiScope.WRITE: frozenset(_WRITE),
                      ApiScope.MANAGE: frozenset(_MANAGE)}
+# SPEC section 3: `expire` belongs to the system (the deadline sweep) alone.
+SYSTEM_ONLY_PERMISSIONS = frozenset({lifecycle.permission_for("expire")})
 SYSTEM_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_TRANSITIONS) | {
     "cases.change_case", "cases.add_case"}
 
@@ -58,6 +60,8 @@ class Actor:
         return True
 
     def has_perm(self, perm: str, obj=None) -> bool:
+        if perm in SYSTEM_ONLY_PERMISSIONS and not self.system:
+            return False  # the deadline sweep's step, not a person's, not even a superuser's
         if self.user is not None:
             return self.user.has_perm(perm)
         return perm in self._perms

@@ -7,11 +7,12 @@ exc)` renders a domain error in the door's own envelope, so each door keeps its 
 import json
 from functools import wraps
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 
 from cases import pan
 from cases.api_keys import authenticate_api_key
-from cases.exceptions import AuthenticationFailed, DisputeError, PanDetected, PayloadTooLarge
+from cases.exceptions import AuthenticationFailed, DisputeError, PanDetected, PayloadTooLarge, ValidationFailed
 from cases.idempotency import HEADER, run_idempotent
 
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -24,12 +25,64 @@ def read_body(request) -> bytes:
         raise PayloadTooLarge("The request body is too large.") from None
 
 
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unstorable_field(document) -> str | None:
+    """The dotted path of the first string (or key) no database stores: a NUL character (PostgreSQL
+    text refuses it) or an unpaired surrogate (not encodable as UTF-8). None when all are storable.
+    Walked with a stack, not recursion: a parsed document may nest as deep as the parser allowed."""
+    stack = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _storable(value):
+                return path or "body"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _storable(str(key)):
+                    return path or "body"
+                stack.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return None
+
+
+def _refuse_unstorable(document) -> None:
+    field = unstorable_field(document)
+    if field:
+        raise ValidationFailed.single(field, "invalid_characters",
+                                      f"{field} holds a NUL character or an unpaired surrogate.")
+
+
+def _form_fields(request) -> dict:
+    try:
+        return {k: request.POST.getlist(k) for k in request.POST}
+    except RequestDataTooBig:
+        raise PayloadTooLarge("The request body is too large.") from None
+    except (MultiPartParserError, BadRequest, SuspiciousOperation):
+        # A broken multipart body (no or bad boundary, truncated, too many parts): the door's 400.
+        raise DisputeError("The request body could not be read as a form.") from None
+
+
 def screen_request(request, body: bytes) -> None:
-    """Refuse a request whose body (JSON or form fields) or query string holds a card number."""
-    pan.screen({k: request.GET.getlist(k) for k in request.GET})
+    """Refuse a request whose body (JSON or form fields) or query string holds a card number or a
+    string no database can store."""
+    query = {k: request.GET.getlist(k) for k in request.GET}
+    pan.screen(query)
+    _refuse_unstorable(query)
     content_type = request.content_type or ""
     if content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded":
-        pan.screen({k: request.POST.getlist(k) for k in request.POST})
+        fields = _form_fields(request)
+        pan.screen(fields)
+        _refuse_unstorable(fields)
         return
     if not body:
         return
@@ -41,6 +94,7 @@ def screen_request(request, body: bytes) -> None:
             raise PanDetected("body") from None
         return
     pan.screen(document)
+    _refuse_unstorable(document)
 
 
 def idempotency_owner(request) -> str | None:

@@ -8,6 +8,7 @@ so every error of /api/v1/ has the same envelope:
 """
 
 import json
+import logging
 import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -17,6 +18,8 @@ from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions as drf
 
 from cases.exceptions import DisputeError, FieldError, ValidationFailed
+
+logger = logging.getLogger("disputes.api")
 
 CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:disputes:problem:"
@@ -122,10 +125,15 @@ def problem_for(exc: Exception) -> tuple[dict, dict] | None:
 
 
 def problem_exception_handler(exc, context):
-    """DRF's EXCEPTION_HANDLER: every expected error as problem+json; anything else stays a 500."""
+    """DRF's EXCEPTION_HANDLER: every expected error as problem+json; anything else (a dropped
+    database connection, a bug) is logged with its traceback and answered as a problem+json 500."""
     found = problem_for(exc)
     if found is None:
-        return None
+        request = context.get("request")
+        logger.error("unexpected error in %s %s", getattr(request, "method", ""), getattr(request, "path", ""),
+                     exc_info=exc)
+        found = problem(status=500, code="server_error", title="Internal server error",
+                        detail="Something went wrong on our side; try again."), {}
     body, headers = found
     return problem_response(body, headers)
 

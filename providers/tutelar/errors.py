@@ -21,9 +21,12 @@ from cases.exceptions import (
 from providers.base import MalformedBody, MethodNotAllowed, RouteNotFound, ServerError, Throttled
 from providers.tutelar import messages as m
 
-# Domain field-error codes whose Tutelar message the seed gives.
+# Domain field-error codes and their Tutelar messages (the seed's where it has one).
 _FIELD_MESSAGES = {
     "amount_exceeds_transaction": m.DISPUTE_AMOUNT_TOO_HIGH,
+    "transaction_id_immutable": m.TRANSACTION_ID_CHANGED,
+    "merchant_name_required": m.MERCHANT_NAME_MISSING,
+    "cardholder_name_required": m.CUSTOMER_NAME_MISSING,
     "invalid_reason_code": m.REASON_CODE_INVALID,
     "internal_due_date_before_transaction": m.INTERNAL_DUE_DATE_INVALID,
     "invalid_level": m.LEVEL_NOT_CONFIGURED,
@@ -41,7 +44,7 @@ _FIXED = [
     (OpenCaseExists, 422, m.DUPLICATE),
     (CaseClosed, 422, m.CLOSED_NO_UPDATE),
     (MalformedBody, 422, m.INVALID_BODY),
-    (PayloadTooLarge, 422, m.TOO_LARGE),
+    (PayloadTooLarge, 413, m.TOO_LARGE),  # SPEC section 9: oversized bodies are 413 in every door
     (PanDetected, 422, m.PAN),
     (IdempotencyKeyReused, 422, m.IDEMPOTENCY_REUSED),
     (IdempotencyKeyInUse, 422, m.IDEMPOTENCY_IN_USE),

@@ -27,52 +27,64 @@ DISPUTE_TYPES = {t.value: t for t in DisputeType}
 
 @dataclass
 class Context:
-    """What a field's check depends on: the program, and the transaction read so far or stored."""
+    """What a field's check depends on: the program, and the transaction read so far or stored.
+
+    `partial` (PATCH /update): every field optional, inside the transaction and merchant objects too.
+    A stored dispute's amounts are in its own currency, a new one's in the program's default.
+    """
 
     program: Program
     transaction_amount: int | None = None
     transaction_day: date | None = None
+    case_currency: str | None = None
+    partial: bool = False
     parsed: dict = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
-        return self.program.default_currency
+        return self.case_currency or self.program.default_currency
+
+
+def _section(data: dict, checks: dict, ctx: Context) -> dict:
+    """Check an object's fields in order; on update only those it holds."""
+    return {name: check(data.get(name)) for name, check in checks.items() if not ctx.partial or name in data}
 
 
 def transaction_details(value, ctx: Context) -> dict:
     data = values.json_object(value, "transactionDetails", m.TRANSACTION_DETAILS)
-    details = {
-        "id": values.text(data.get("id"), "transactionDetails.id", missing=m.TRANSACTION_ID_MISSING,
-                    invalid=m.TRANSACTION_ID_INVALID, limit=max_length(Transaction, "external_id")),
-        "customerName": values.text(data.get("customerName"), "transactionDetails.customerName",
-                              missing=m.CUSTOMER_NAME_MISSING, invalid=m.CUSTOMER_NAME_INVALID,
-                              limit=max_length(Cardholder, "name")),
-        "customerEmail": values.email(data.get("customerEmail"), "transactionDetails.customerEmail",
-                                m.CUSTOMER_EMAIL_INVALID),
-        "customerMobile": values.text(data.get("customerMobile"), "transactionDetails.customerMobile", missing=None,
-                                invalid=m.CUSTOMER_MOBILE_INVALID, limit=32, pattern=_MOBILE),
-        "amount": values.amount(data.get("amount"), "transactionDetails.amount", ctx.currency,
-                          missing=m.TRANSACTION_AMOUNT_MISSING, invalid=m.TRANSACTION_AMOUNT_INVALID),
-        "transactionDate": values.transaction_date(data.get("transactionDate"), "transactionDetails.transactionDate"),
-    }
-    ctx.transaction_amount, ctx.transaction_day = details["amount"], details["transactionDate"].date()
+    details = _section(data, {
+        "id": lambda v: values.text(v, "transactionDetails.id", missing=m.TRANSACTION_ID_MISSING,
+                                    invalid=m.TRANSACTION_ID_INVALID, limit=max_length(Transaction, "external_id")),
+        "customerName": lambda v: values.text(v, "transactionDetails.customerName", missing=m.CUSTOMER_NAME_MISSING,
+                                              invalid=m.CUSTOMER_NAME_INVALID, limit=max_length(Cardholder, "name")),
+        "customerEmail": lambda v: values.email(v, "transactionDetails.customerEmail", m.CUSTOMER_EMAIL_INVALID),
+        "customerMobile": lambda v: values.text(v, "transactionDetails.customerMobile", missing=None,
+                                                invalid=m.CUSTOMER_MOBILE_INVALID, limit=32, pattern=_MOBILE),
+        "amount": lambda v: values.amount(v, "transactionDetails.amount", ctx.currency,
+                                          missing=m.TRANSACTION_AMOUNT_MISSING, invalid=m.TRANSACTION_AMOUNT_INVALID),
+        "transactionDate": lambda v: values.transaction_date(v, "transactionDetails.transactionDate"),
+    }, ctx)
+    if "amount" in details:
+        ctx.transaction_amount = details["amount"]
+    if "transactionDate" in details:
+        ctx.transaction_day = details["transactionDate"].date()
     return details
 
 
 def merchant_details(value, ctx: Context) -> dict:
     data = values.json_object(value, "merchantDetails", m.MERCHANT_DETAILS)
-    return {
-        "id": values.text(data.get("id"), "merchantDetails.id", missing=m.MERCHANT_ID_MISSING,
-                    invalid=m.MERCHANT_ID_INVALID, limit=max_length(Merchant, "external_id")),
-        "name": values.text(data.get("name"), "merchantDetails.name", missing=m.MERCHANT_NAME_MISSING,
-                      invalid=m.MERCHANT_NAME_INVALID, limit=max_length(Merchant, "name")),
-        "businessName": values.text(data.get("businessName"), "merchantDetails.businessName", missing=None,
-                              invalid=m.MERCHANT_BUSINESS_NAME_INVALID, limit=max_length(Merchant, "business_name")),
-        "chargebackEmail": values.email(data.get("chargebackEmail"), "merchantDetails.chargebackEmail",
-                                  m.MERCHANT_EMAIL_INVALID),
-        "mobile": values.text(data.get("mobile"), "merchantDetails.mobile", missing=None, invalid=m.MERCHANT_MOBILE_INVALID,
-                        limit=max_length(Merchant, "mobile"), pattern=_MOBILE),
-    }
+    return _section(data, {
+        "id": lambda v: values.text(v, "merchantDetails.id", missing=m.MERCHANT_ID_MISSING,
+                                    invalid=m.MERCHANT_ID_INVALID, limit=max_length(Merchant, "external_id")),
+        "name": lambda v: values.text(v, "merchantDetails.name", missing=m.MERCHANT_NAME_MISSING,
+                                      invalid=m.MERCHANT_NAME_INVALID, limit=max_length(Merchant, "name")),
+        "businessName": lambda v: values.text(v, "merchantDetails.businessName", missing=None,
+                                              invalid=m.MERCHANT_BUSINESS_NAME_INVALID,
+                                              limit=max_length(Merchant, "business_name")),
+        "chargebackEmail": lambda v: values.email(v, "merchantDetails.chargebackEmail", m.MERCHANT_EMAIL_INVALID),
+        "mobile": lambda v: values.text(v, "merchantDetails.mobile", missing=None, invalid=m.MERCHANT_MOBILE_INVALID,
+                                        limit=max_length(Merchant, "mobile"), pattern=_MOBILE),
+    }, ctx)
 
 
 def dispute_amount(value, ctx: Context) -> int:
@@ -228,10 +240,10 @@ FIELDS = [
 ]
 
 
-def parse(body: dict, ctx: Context, *, only_given: bool = False) -> dict:
-    """Check the fields in table order; with `only_given` (PATCH /update) only those present."""
+def parse(body: dict, ctx: Context) -> dict:
+    """Check the fields in table order; a partial context (PATCH /update) checks only those present."""
     for name, check in FIELDS:
-        if only_given and name not in body:
+        if ctx.partial and name not in body:
             continue
         ctx.parsed[name] = check(body.get(name), ctx)
     return ctx.parsed

@@ -21,13 +21,14 @@ from providers.tutelar.render import render_dispute
 
 # Creation outcome by the status the new case ends in (seed 004 "Transaction status responses").
 CREATED_MESSAGES = {CaseStatus.REJECTED: m.CLOSED_FAILED, CaseStatus.MERCHANT_CREDITED: m.CLOSED_REFUNDED}
-# Fields that describe the transaction, not the dispute: fixed once the dispute is raised.
-TRANSACTION_FIELDS = {
-    "transactionDetails": "Transaction details", "merchantDetails": "Merchant details",
-    "paymentType": "Payment type", "acquirerBankCode": "Acquirer bank code", "remitterBank": "Remitter bank",
-    "nodalAccountNo": "Nodal account number", "gatewayOrderId": "Gateway order id",
-    "paymentInstrumentId": "Payment instrument id",
-}
+# Update body -> case_update_transaction_details arguments: the transaction's facts and parties.
+_TRANSACTION_FACTS = (("id", "external_id"), ("amount", "amount"), ("transactionDate", "date"))
+_CARDHOLDER = (("customerName", "name"), ("customerEmail", "email"), ("customerMobile", "mobile"))
+_MERCHANT = (("id", "external_id"), ("name", "name"), ("businessName", "business_name"),
+             ("chargebackEmail", "chargeback_email"), ("mobile", "mobile"))
+_PAYMENT = (("paymentType", "payment_type"), ("acquirerBankCode", "acquirer_bank_code"),
+            ("remitterBank", "remitter_bank"), ("nodalAccountNo", "nodal_account_number"),
+            ("gatewayOrderId", "gateway_order_id"), ("paymentInstrumentId", "payment_instrument_id"))
 # merchant-won / merchant-loss -> the lifecycle step from each active status (SPEC section 6.3):
 # filed or later, won -> lose and loss -> win; still created, won -> reject and loss -> credit_merchant;
 # waiting on the issuer's answer, the merchant winning means the issuer accepts, losing that it credited.
@@ -87,24 +88,44 @@ def view_dispute(request, actor, dispute_id):
     return envelope(200, m.DETAILS, render_dispute(selectors.case_get(actor, dispute_id)))
 
 
-def _context(case) -> parsing.Context:
+def _context(case, *, partial: bool = False) -> parsing.Context:
     return parsing.Context(case.program, transaction_amount=case.transaction.amount,
-                           transaction_day=case.transaction.date.date())
+                           transaction_day=case.transaction.date.date(), case_currency=case.currency, partial=partial)
+
+
+def _transaction_facts(fields: dict) -> dict:
+    """The parsed transaction, payment, merchant and customer fields as case_update_transaction_details
+    takes them; empty when the update names none."""
+    details, merchant = fields.get("transactionDetails", {}), fields.get("merchantDetails", {})
+    facts = {key: details[name] for name, key in _TRANSACTION_FACTS if name in details}
+    facts.update({key: fields[name] for name, key in _PAYMENT if name in fields})
+    cardholder = {key: details[name] for name, key in _CARDHOLDER if name in details}
+    merchant = {key: merchant[name] for name, key in _MERCHANT if name in merchant}
+    if cardholder:
+        facts["cardholder"] = cardholder
+    if merchant:
+        facts["merchant"] = merchant
+    return facts
 
 
 def update_dispute(request, actor, dispute_id):
-    """Any dispute field of the create body, only while the dispute is active (…/update-dispute)."""
+    """Any field of the create body, only while the dispute is active (…/update-dispute), in one
+    database transaction."""
     case = selectors.case_get(actor, dispute_id)
     body = json_object(request)
     if not case.is_active:
         raise ValidationFailed.single("disputeId", "tutelar", m.CLOSED_NO_UPDATE)
-    for name, label in TRANSACTION_FIELDS.items():
-        if name in body:
-            raise ValidationFailed.single(name, "tutelar", m.NOT_UPDATABLE.format(field=label))
-    fields = parsing.parse(body, _context(case), only_given=True)
+    fields = dict(parsing.parse(body, _context(case, partial=True)))
     if not fields:
         raise MalformedBody("No dispute field to update.")
     with transaction.atomic():
+        facts = _transaction_facts(fields)
+        if facts:
+            # The dispute amount and internal due date go with the transaction's amount and date, so
+            # the service checks the pair's rules on the new values.
+            services.case_update_transaction_details(
+                case=case, actor=actor, **facts, disputed_amount=fields.pop("disputeAmount", services.UNSET),
+                internal_due_date=fields.pop("internalDueDate", services.UNSET))
         if "disputeAmount" in fields:
             services.case_change_amount(case=case, actor=actor, amount=fields["disputeAmount"], currency=case.currency)
         details = {key: fields[name] for name, key in (

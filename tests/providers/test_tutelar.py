@@ -171,12 +171,6 @@ def test_update_changes_dispute_fields_with_events(api, dispute):
     assert CaseEvent.objects.get(case=case, kind="note").note == "Customer sent receipt"
 
 
-def test_update_refuses_transaction_fields(api, dispute):
-    response = api.patch(f"{BASE}/update/{dispute.case_id}", {"paymentType": "upi"})
-    assert response.status_code == 422
-    assert response.json()["message"] == "Payment type cannot be updated on a raised dispute"
-
-
 def test_update_checks_fields_like_create(api, dispute):
     response = api.patch(f"{BASE}/update/{dispute.case_id}", {"disputeAmount": 5000})
     assert (response.status_code, response.json()["message"]) == (
