@@ -25,7 +25,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from cases.actors import Actor
 from cases.api_keys import authenticate_api_key
 from cases.exceptions import AuthenticationFailed, DisputeError, NotFound, ValidationFailed
-from cases.guards import guarded, read_body
+from cases.guards import guarded, read_body, unstorable_field
 
 logger = logging.getLogger("disputes.providers")
 
@@ -106,37 +106,10 @@ def json_object(request) -> dict:
         raise MalformedBody("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise MalformedBody("The request body must be a JSON object.")
-    bad = _unstorable_string(document)
+    bad = unstorable_field(document)
     if bad is not None:
-        raise ValidationFailed.single(bad or "body", "invalid_characters",
-                                      f"{bad or 'The body'} holds a NUL character or an unpaired surrogate.")
+        raise ValidationFailed.single(bad, "invalid_characters", f"{bad} holds a NUL character or an unpaired surrogate.")
     return document
-
-
-def _unstorable_string(value, path: str = "") -> str | None:
-    """The path of the first string no database can store (NUL, lone surrogate), else None."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return path
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            child = f"{path}.{key}" if path else key
-            if _unstorable_string(key, path) is not None:
-                return path or "body"
-            found = _unstorable_string(item, child)
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _unstorable_string(item, f"{path}[{index}]")
-            if found is not None:
-                return found
-    return None
 
 
 def clean_text(value, field: str, *, max_length: int, multiline: bool = False) -> str:
