@@ -9,7 +9,6 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from bench import dataset
@@ -51,14 +50,6 @@ def ensure_case() -> Case:
     return case
 
 
-def _mounted(path: str) -> bool:
-    try:
-        resolve(path)
-        return True
-    except Resolver404:
-        return False
-
-
 def run(report: Report, *, port: int, duration: float, clients: int) -> None:
     case = ensure_case()
     key = dataset.api_key("bench_01", ("read",))
@@ -71,7 +62,7 @@ def run(report: Report, *, port: int, duration: float, clients: int) -> None:
          {"HTTP_AUTHORIZATION": f"Bearer {key}"}),
     ]
     for name, path, headers, client_headers in pages:
-        if not _mounted(path):
+        if not dataset.mounted(path):
             report.missing("case page", name, TARGET, "not on this branch")
             continue
         with CaptureQueriesContext(connection) as captured:

@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
 
 from bench import dataset
 from bench.load import Scenario, run_load
@@ -69,14 +68,6 @@ def _orm_p95(actor: Actor, queries: list[str], repeat: int = 60) -> tuple[float,
     return timings[int(0.95 * (len(timings) - 1))], max(counts)
 
 
-def _mounted(path: str) -> bool:
-    try:
-        resolve(path)
-        return True
-    except Resolver404:
-        return False
-
-
 def _query_counts(path: str, variants: tuple[str, str], headers: dict) -> tuple[int, int] | None:
     """Queries for the same list at two page sizes (API) or two pages (back office): must be equal."""
     client = Client(**headers)
@@ -101,7 +92,7 @@ def run(report: Report, *, port: int, duration: float, clients: int) -> None:
         p95, count = _orm_p95(api_actor, queries)
         report.add("queue ORM", f"{name} (one program)", f"p95 {p95:.1f} ms, {count} queries", note="in-process")
         details[f"orm {name}"] = {"p95_ms": round(p95, 2), "queries": count}
-        if not _mounted("/api/v1/cases"):
+        if not dataset.mounted("/api/v1/cases"):
             report.missing("queue API", name, f"p95 <= {target:.0f} ms", "endpoint not on this branch")
             continue
         scenario = Scenario(name, "GET", [f"/api/v1/cases?{q}" for q in queries], "",
@@ -120,7 +111,7 @@ def run(report: Report, *, port: int, duration: float, clients: int) -> None:
 
 def _back_office(report: Report, *, port: int, duration: float, clients: int, samples: dict) -> None:
     target = "p95 <= 60 ms, constant queries"
-    if not _mounted("/cases/"):
+    if not dataset.mounted("/cases/"):
         report.missing("queue back office", "queue page /cases/", target, "page not on this branch")
         return
     cookie = dataset.session_cookie()
