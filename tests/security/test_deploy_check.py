@@ -29,6 +29,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_without_a_key_outside_production_each_process_draws_an_unguessable_one():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", DJANGO_DEBUG="0")
+    again = manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", DJANGO_DEBUG="0")
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    assert len(key) >= 50 and "dev-only" not in key
+    assert key != again.stdout.strip().splitlines()[-1]
+
+
 def test_a_weak_secret_key_fails_the_deploy_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="0", DJANGO_HTTPS="1",
                     DJANGO_SECRET_KEY="short")
