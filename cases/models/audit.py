@@ -14,7 +14,8 @@ class CaseEventQuerySet(models.QuerySet):
 class CaseEvent(models.Model):
     """The append-only audit trail, written by cases.services in the same transaction as the change."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="events")
+    # Indexed by caseevent_case_idx, which leads with the case.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     transition = models.CharField(max_length=32, blank=True, default="")
     from_status = models.CharField(max_length=32, blank=True, default="")
@@ -22,8 +23,12 @@ class CaseEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True, default="")
     actor = models.CharField(max_length=150, help_text="user:<username>, api_key:<prefix> or system")
-    actor_user = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    actor_api_key = models.ForeignKey("cases.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Partial indexes below: most events name one actor or none (the sweep), and no event is ever
+    # searched by a pattern on the key's id.
+    actor_user = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   db_index=False)
+    actor_api_key = models.ForeignKey("cases.ApiKey", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", db_index=False)
     request_id = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
 
@@ -31,7 +36,13 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
-        indexes = [models.Index(fields=["case", "created", "id"], name="caseevent_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "created", "id"], name="caseevent_case_idx"),
+            models.Index(fields=["actor_user"], condition=models.Q(actor_user__isnull=False),
+                         name="caseevent_actor_user_idx"),
+            models.Index(fields=["actor_api_key"], condition=models.Q(actor_api_key__isnull=False),
+                         name="caseevent_actor_api_key_idx"),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.transition}".strip()

@@ -40,8 +40,10 @@ class Case(FSMModelMixin, models.Model):
 
     number = models.BigAutoField(primary_key=True)
     case_id = models.CharField(max_length=126, validators=[CASE_ID_VALIDATOR])
-    program = models.ForeignKey("cases.Program", on_delete=models.CASCADE, related_name="cases")
-    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
+    # Indexed by the constraint and indexes below that lead with the program.
+    program = models.ForeignKey("cases.Program", on_delete=models.CASCADE, related_name="cases", db_index=False)
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases",
+                              db_index=False)
     transaction = models.ForeignKey("cases.Transaction", on_delete=models.PROTECT, related_name="cases")
     reason = models.CharField(max_length=32, choices=Reason.choices)
     network = models.CharField(max_length=16, blank=True, default="")
@@ -96,6 +98,8 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["next_deadline", "number"], name="case_deadline_idx"),
             # Search by case id across programs (the unique constraint leads with the program).
             models.Index(fields=["case_id"], name="case_case_id_idx"),
+            # Few cases belong to a claim: only those carry an index entry.
+            models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="case_claim_idx"),
         ]
         permissions = [(name, f"Can {label.lower()}") for name, label in rules.TRANSITION_LABELS.items()] + list(
             rules.CASE_PERMISSIONS.items()

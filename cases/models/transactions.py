@@ -6,7 +6,9 @@ from cases.choices import CardType, Network, TransactionStatus, TransactionSyste
 class Transaction(models.Model):
     """The financial document the processor holds. Never a full card number: last4 only."""
 
-    program = models.ForeignKey("cases.Program", on_delete=models.CASCADE, related_name="transactions")
+    # Indexed by the unique constraints that lead with the program.
+    program = models.ForeignKey("cases.Program", on_delete=models.CASCADE, related_name="transactions",
+                                db_index=False)
     financial_document_id = models.BigIntegerField()
     external_id = models.CharField(max_length=126, blank=True, default="")
     arn = models.CharField("ARN", max_length=64, blank=True, default="")
