@@ -96,6 +96,15 @@ class CaseFilterSet(filters.FilterSet):
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS[DEFAULT_ORDERING]))
 
+    def get_form_class(self):
+        # The filters and their form fields are the same on every request: build the form class
+        # once. Each form instance still deep-copies its fields, as every Django form does.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     @property
     def qs(self):
         qs = super().qs

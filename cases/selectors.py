@@ -22,9 +22,16 @@ def _scoped(qs: QuerySet, actor: Actor, program_field: str = "program") -> Query
 
 
 def case_queryset(actor: Actor) -> QuerySet:
-    """Cases with what a list row shows, joined in one query."""
-    return _scoped(Case.objects.select_related(
-        "program", "claim", "transaction", "transaction__merchant", "transaction__cardholder"), actor)
+    """Cases with what a list row shows, joined in one query.
+
+    An API key's cases come through its program's reverse manager: every row carries the key's
+    program object without joining the program table.
+    """
+    if actor.api_key is not None:
+        base = actor.api_key.program.cases.all()
+    else:
+        base = Case.objects.select_related("program")
+    return base.select_related("claim", "transaction", "transaction__merchant", "transaction__cardholder")
 
 
 def case_get(actor: Actor, case_id: str) -> Case:
