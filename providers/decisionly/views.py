@@ -29,7 +29,8 @@ def create_case(request, actor):
     body = json_object(request)
     _check_program_id(body, actor)
     case = services.case_create(program=actor.api_key.program, actor=actor, data=parse_case(body))
-    return JsonResponse(render_case(selectors.case_get(actor, case.case_id)), status=201)
+    # Rendered from the objects the service wrote: the program, transaction and parties are loaded.
+    return JsonResponse(render_case(case), status=201)
 
 
 # Newest first, paged by keyset on (created, number): the native API's cursor pagination

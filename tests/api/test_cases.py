@@ -1,7 +1,9 @@
 """GET/POST /api/v1/cases and GET/PATCH /api/v1/cases/{case_id}."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, CaseEvent, Transaction
 from tests.api.conftest import ApiClient, assert_problem, case_payload
@@ -52,6 +54,34 @@ def test_create_outcomes_follow_the_transaction_status(api):
     refunded = api.post("/api/v1/cases", case_payload(
         transaction={**case_payload()["transaction"], "status": "refunded"}))
     assert refunded.json()["status"] == "merchant_credited"
+
+
+def _stored_transaction_body(program):
+    txn = TransactionFactory(program=program, card_network="visa")
+    return {"financial_document_id": txn.financial_document_id, "network_reason_code": "13.1",
+            "internal_due_date": "2099-01-01"}
+
+
+@pytest.mark.parametrize("body", [
+    lambda program: case_payload(),
+    lambda program: case_payload(dispute={"date": "2026-11-11T13:12:18.198-08:00", "amount": 1500,
+                                          "currency": "usd", "raised_by": "issuer"}),
+    lambda program: case_payload(transaction={**case_payload()["transaction"], "status": "failed"}),
+    lambda program: case_payload(transaction={**case_payload()["transaction"], "status": "refunded"}),
+    lambda program: case_payload(cardholder=None, merchant=None, custom_fields={"z": "1", "a": "2"},
+                                issuer_evidence={"delivery": {"expected_date": "2026-11-01", "tracking": [1, 2.5]}}),
+    _stored_transaction_body,
+], ids=["new", "offset-dates", "failed", "refunded", "no-parties", "stored-transaction"])
+def test_create_response_is_what_a_read_returns(api, program, body):
+    """The created case is rendered from what the service wrote, without a re-read: it must be
+    exactly what reading it back gives."""
+    program.review_threshold = 2000
+    program.save()
+    created = api.post("/api/v1/cases", body(program))
+    assert created.status_code == 201, created.content
+    read = api.get(created["Location"])
+    assert created.json() == read.json()
+    assert created["ETag"] == read["ETag"]
 
 
 def test_open_case_exists_names_the_existing_case(api):
@@ -197,3 +227,13 @@ def test_transaction_is_recorded_once_per_arn(api):
     again = api.post("/api/v1/cases", body)
     assert again.status_code == 201
     assert Transaction.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/v2/issuer/cases"])
+def test_create_renders_without_reading_the_case_back(api, path):
+    """After the audit event, nothing: the response is rendered from the rows the service wrote."""
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post(path, case_payload())
+    assert response.status_code == 201, response.content
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert statements[-1].startswith('INSERT INTO "cases_caseevent"'), statements[-1]

@@ -149,6 +149,19 @@ def test_retrieve_case(api, created):
     assert response.json() == created
 
 
+@pytest.mark.parametrize("stored", [False, True], ids=["new-transaction", "stored-transaction"])
+def test_created_case_reads_back_the_same(api, program, stored):
+    """The create response is rendered without a re-read: reading the case back gives the same body,
+    for a transaction the call records and for one already in the store (matched by ARN)."""
+    body = fresh_request(7100)
+    if stored:
+        TransactionFactory(program=program, arn=body["transaction"]["arn"], amount=5000, currency="USD")
+    first = create(api, body)
+    assert first.status_code == 201, first.content
+    assert Transaction.objects.filter(program=program).count() == 1
+    assert api.get(f"{BASE}/cases/{first.json()['case_id']}").json() == first.json()
+
+
 def test_update_custom_fields_null_removes_a_key(api, created):
     body = {"custom_fields": {"wallet_type": None, "channel": "app"}}
     response = api.put(f"{BASE}/cases/{created['case_id']}", body)

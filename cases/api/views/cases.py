@@ -17,10 +17,17 @@ from ..serializers.resources import case_to_native
 from .base import ApiView, expected_version, program_for_write
 
 
-def case_response(actor, case: Case, status: int = 200, **headers) -> Response:
+def case_response(actor, case: Case) -> Response:
     """The case re-read with everything its JSON shows (one query), with its ETag."""
     case = selectors.case_queryset(actor).get(pk=case.pk)
-    return Response(case_to_native(case), status=status, headers={"ETag": case.etag, **headers})
+    return Response(case_to_native(case), headers={"ETag": case.etag})
+
+
+def created_response(case: Case) -> Response:
+    """A case just opened, rendered from the objects the service wrote (its program, transaction
+    and parties are loaded, it has no claim yet): no re-read."""
+    return Response(case_to_native(case), status=201, headers={
+        "ETag": case.etag, "Location": reverse("api:case-detail", args=[case.case_id])})
 
 
 @schema.case_list
@@ -48,9 +55,7 @@ class CaseListView(ApiView):
     def post(self, request):
         data = parse_case_payload(request.data, source="api")
         program = program_for_write(self, request.data)
-        case = services.case_create(program=program, actor=self.actor, data=data)
-        return case_response(self.actor, case, status=201,
-                             Location=reverse("api:case-detail", args=[case.case_id]))
+        return created_response(services.case_create(program=program, actor=self.actor, data=data))
 
 
 @schema.case_detail
