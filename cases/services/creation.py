@@ -14,7 +14,7 @@ from cases.exceptions import CaseIdTaken, FieldError, OpenCaseExists, Validation
 from cases.inputs import CaseInput
 from cases.models import Case, Program
 from cases.services.events import event_record, require_perm
-from cases.services.transactions import transaction_find_or_record
+from cases.services.transactions import transaction_find, transaction_find_or_record
 from cases.services.transitions import run_transition
 from cases.services.validation import (
     check_custom_fields,
@@ -25,6 +25,7 @@ from cases.services.validation import (
 )
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+_ATTEMPTS = 3  # a lost race names the winner, or the next attempt finds what it stored
 
 
 def generate_case_id() -> str:
@@ -59,16 +60,44 @@ def _check_input(program: Program, data: CaseInput) -> None:
     check_issuer_evidence(data.issuer_evidence)
 
 
-@transaction.atomic
 def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
     """Open a case on a transaction; apply the creation outcomes of SPEC section 3.
 
     Raises OpenCaseExists when the transaction already has an open case (a database constraint
     decides between concurrent creates), CaseIdTaken, ValidationFailed, TransactionNotFound.
+
+    The rows go in without a savepoint each: a unique constraint that fails (a concurrent create
+    won; PostgreSQL waited for it to commit) rolls the whole attempt back, and the winner is
+    named, or the attempt runs once more and now finds what the winner stored.
     """
     require_perm(actor, "cases.add_case", "This key may not create cases.")
+    for attempt in range(_ATTEMPTS):
+        try:
+            with transaction.atomic():  # a savepoint when the caller holds a transaction
+                return _open(program, actor, data)
+        except IntegrityError:
+            conflict = _lost_race(program, data)
+            if conflict:
+                raise conflict from None
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _lost_race(program: Program, data: CaseInput) -> OpenCaseExists | CaseIdTaken | None:
+    """What a concurrent create stored that this one collided with, if it names a case."""
+    txn = transaction_find(program=program, data=data.transaction)
+    conflict = _open_case_conflict(txn) if txn else None
+    if conflict:
+        return conflict
+    if data.case_id and Case.objects.filter(program=program, case_id=data.case_id).exists():
+        return CaseIdTaken(data.case_id)
+    return None
+
+
+def _open(program: Program, actor: Actor, data: CaseInput) -> Case:
     _check_input(program, data)
-    txn, recorded = transaction_find_or_record(program=program, data=data.transaction)
+    txn, recorded = transaction_find_or_record(program=program, data=data.transaction, retried_by_caller=True)
     reason, code = networks.resolve_reason(txn.card_network, reason=data.reason, code=data.network_reason_code)
 
     currency = (data.currency or txn.currency).upper()
@@ -106,17 +135,7 @@ def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
     if program.review_threshold is not None and amount >= program.review_threshold:
         case.review_status = ReviewStatus.CHARGEBACK_NEEDS_REVIEW
     case.next_deadline = lifecycle.next_deadline(case)
-    try:
-        with transaction.atomic():
-            case.save(force_insert=True)
-    except IntegrityError:
-        # Lost a race: another request opened a case on this transaction or took the id first.
-        conflict = _open_case_conflict(txn)
-        if conflict:
-            raise conflict from None
-        if Case.objects.filter(program=program, case_id=case_id).exists():
-            raise CaseIdTaken(case_id) from None
-        raise
+    case.save(force_insert=True)  # a lost race on a constraint: see case_create
     event_record(case=case, actor=actor, kind=EventKind.CREATED, to_status=case.status,
                  changes={"source": data.source, "disputed_amount": amount, "currency": currency,
                           "review_status": case.review_status},

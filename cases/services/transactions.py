@@ -77,7 +77,7 @@ def _validate_new(data: TransactionInput, prefix: str) -> None:
         raise ValidationFailed(errors)
 
 
-def _party(model, program: Program, data: MerchantInput | CardholderInput | None):
+def _party(model, program: Program, data: MerchantInput | CardholderInput | None, savepoint: bool):
     """Match a party by its external id within the program, else record it."""
     if data is None:
         return None
@@ -88,9 +88,11 @@ def _party(model, program: Program, data: MerchantInput | CardholderInput | None
         if existing:
             return existing
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 return model.objects.create(program=program, external_id=external_id, **values)
         except IntegrityError:
+            if not savepoint:
+                raise
             return model.objects.get(program=program, external_id=external_id)
     if not values.get("name"):
         return None
@@ -105,9 +107,20 @@ def transaction_resolve(*, program: Program, data: TransactionInput, prefix: str
     return transaction_find_or_record(program=program, data=data, prefix=prefix)[0]
 
 
-def transaction_find_or_record(*, program: Program, data: TransactionInput,
-                               prefix: str = "transaction.") -> tuple[Transaction, bool]:
-    """As transaction_resolve, and whether this call recorded the transaction (so it has no case yet)."""
+def transaction_find(*, program: Program, data: TransactionInput) -> Transaction | None:
+    """The stored transaction the input refers to, or None."""
+    return _find(program, data)
+
+
+def transaction_find_or_record(*, program: Program, data: TransactionInput, prefix: str = "transaction.",
+                               retried_by_caller: bool = False) -> tuple[Transaction, bool]:
+    """As transaction_resolve, and whether this call recorded the transaction (so it has no case yet).
+
+    A concurrent request may record the same transaction or party first. By default each insert
+    has its own savepoint and the winner's row is used; `retried_by_caller=True` leaves the
+    savepoints out and lets the IntegrityError roll back the caller's attempt, which runs again.
+    """
+    savepoint = not retried_by_caller
     found = _find(program, data)
     if found:
         return found, False
@@ -119,18 +132,20 @@ def transaction_find_or_record(*, program: Program, data: TransactionInput,
             )
         raise ValidationFailed.single(f"{prefix}amount", "required", "The transaction amount is required.")
     _validate_new(data, prefix)
-    merchant = _party(Merchant, program, data.merchant)
-    cardholder = _party(Cardholder, program, data.cardholder)
+    merchant = _party(Merchant, program, data.merchant, savepoint)
+    cardholder = _party(Cardholder, program, data.cardholder, savepoint)
     fields = {k: v for k, v in asdict(data).items() if k not in ("merchant", "cardholder")}
     fields["currency"] = data.currency.upper()
     for _ in range(5):
         if data.financial_document_id is None:
             fields["financial_document_id"] = secrets.randbelow(_FDID_RANGE[1] - _FDID_RANGE[0]) + _FDID_RANGE[0]
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 txn = Transaction.objects.create(program=program, merchant=merchant, cardholder=cardholder, **fields)
                 return txn, True
         except IntegrityError:
+            if not savepoint:
+                raise
             # A concurrent request recorded the same transaction (same ARN / external id): use it.
             existing = _find(program, data)
             if existing:
