@@ -60,8 +60,9 @@ def case_detail_by_number(actor: Actor, number) -> Case:
         number = int(number)
     except (TypeError, ValueError):
         raise CaseNotFound("No such case.") from None
+    # The page shows each event's `actor` label, never the user row: no join to auth_user.
     case = case_queryset(actor).filter(number=number).prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor_user").order_by("created", "id")),
+        Prefetch("events", queryset=CaseEvent.objects.order_by("created", "id")),
         Prefetch("evidence", queryset=Evidence.objects.order_by("created", "id")),
     ).first() if 0 < number < 2**63 else None
     if case is None:

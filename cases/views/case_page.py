@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.generic import View
 
-from cases import lifecycle, services
+from cases import display, lifecycle, services
 from cases.choices import EventKind
 from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm, TransitionForm
 from cases.views.base import BackOfficeMixin, actor_for, case_or_404
@@ -30,6 +31,7 @@ def person_transitions(request, case) -> list[dict]:
     for t in transitions:
         name = t["transition"]
         t["tone"] = "warn" if name in GIVING_UP else "" if name in NEUTRAL else "primary"
+        t["url"] = reverse("cases:case_transition", args=[case.number, name])
     # Forward steps first, then the neutral ones, the giving-up ones last.
     return sorted(transitions, key=lambda t: {"primary": 0, "": 1, "warn": 2}[t["tone"]])
 
@@ -45,6 +47,36 @@ def case_capabilities(user, case) -> dict:
     }
 
 
+def timeline_entries(events) -> list[dict]:
+    """What the timeline and the notes show for each event, oldest first, formatted once here.
+
+    Values stay plain strings: the template escapes them.
+    """
+    entries = []
+    for event in events:
+        kind = event.kind
+        entry = {"kind": kind, "iso": display.local_iso(event.created), "when": display.local_minute(event.created),
+                 "actor": event.actor, "note": event.note}
+        if kind == EventKind.TRANSITION:
+            entry.update(title=display.transition_label(event.transition),
+                         from_label=display.status_label(event.from_status),
+                         to_label=display.status_label(event.to_status))
+        elif kind == EventKind.EVIDENCE:
+            changes = event.changes if isinstance(event.changes, dict) else {}
+            entry.update(name=changes.get("name", ""), category=display.choice_label(changes.get("category", "")))
+        elif kind in (EventKind.EDIT, EventKind.AMOUNT):
+            entry["changes"] = display.change_rows(event.changes)
+        entries.append(entry)
+    return entries
+
+
+def evidence_rows(case, files) -> list[dict]:
+    return [{"url": reverse("cases:evidence_download", args=[case.number, f.pk]), "name": f.original_name,
+             "content_type": f.content_type, "category": display.choice_label(f.category),
+             "size": display.filesize(f.size), "when": display.local_minute(f.created), "uploaded_by": f.uploaded_by,
+             "description": f.description} for f in files]
+
+
 def render_case_page(request, case, *, forms: dict | None = None, status: int = 200):
     """The case page, with any bound form (holding its errors) in place of the blank one."""
     forms = forms or {}
@@ -54,15 +86,15 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         if not capabilities.get(FORM_PANELS.get(key), True):
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
-    events = list(case.events.all())
+    timeline = timeline_entries(case.events.all())
     context = {
         "case": case,
         "transaction": case.transaction,
         "merchant": case.transaction.merchant,
         "cardholder": case.transaction.cardholder,
-        "evidence_files": list(case.evidence.all()),
-        "events": events[::-1],
-        "notes": [e for e in events if e.kind == EventKind.NOTE][::-1],
+        "evidence_files": evidence_rows(case, case.evidence.all()),
+        "events": timeline[::-1],
+        "notes": [e for e in timeline if e["kind"] == EventKind.NOTE][::-1],
         "transitions": person_transitions(request, case),
         "transition_form": forms.get("transition") or TransitionForm(),
         "note_form": forms.get("note") or NoteForm(),
