@@ -1,11 +1,14 @@
-"""Presentation helpers for the back-office templates. All output is escaped (format_html)."""
+"""Presentation helpers for the back-office templates. All output is escaped (format_html, or `_text`)."""
+
+import html
 
 from django import template
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from cases import display, lifecycle
-from cases.choices import ACTIVE_STATUSES, CaseStatus
+from cases.choices import ACTIVE_STATUSES, CaseStatus, EventKind
 
 register = template.Library()
 
@@ -85,6 +88,51 @@ def definition_list(data, humanize=True):
                             ((display.humanize_key(k) if humanize else str(k), _value_html(v, humanize))
                              for k, v in data.items()))
     return format_html('<dl class="facts">{}</dl>', rows)
+
+
+def _text(value) -> str:
+    """`{{ value }}` for markup built in Python: localized like the template engine does, and always escaped."""
+    return html.escape(str(formats.localize(value)))
+
+
+_HEADLINES = {EventKind.CREATED: "Case created", EventKind.NOTE: "Note", EventKind.AMOUNT: "Disputed amount changed"}
+
+
+@register.simple_tag
+def timeline_items(entries):
+    """The case timeline's items, one <li> per entry of cases.views.case_page.timeline_entries.
+
+    Built here rather than by a template loop or format_html: both cost about 20 us an entry, a
+    millisecond for a case with fifty events; this costs 2 us. Every value in the markup goes
+    through `_text`, which escapes it (tests/backoffice/test_xss.py holds each one to that).
+    """
+    # Safe: `_timeline_item` puts no value into the markup except through `_text`.
+    return mark_safe("\n".join(_timeline_item(entry) for entry in entries))  # noqa: S308
+
+
+def _timeline_item(entry) -> str:
+    kind = entry["kind"]
+    if kind == EventKind.TRANSITION:
+        headline = (f'<b>{_text(entry["title"])}</b> <span class="muted">{_text(entry["from_label"])} → '
+                    f'{_text(entry["to_label"])}</span>')
+    elif kind == EventKind.EVIDENCE:
+        headline = f'<b>Evidence added</b> {_text(entry["name"])} <span class="muted">({_text(entry["category"])})</span>'
+    else:
+        headline = f"<b>{_text(_HEADLINES.get(kind, 'Edited'))}</b>"
+    changes = ""
+    if "changes" in entry:
+        changes = f'<ul class="changes">{"".join(_change_item(*row) for row in entry["changes"])}</ul>'
+    note = f'<p class="prewrap event-note">{_text(entry["note"])}</p>' if entry["note"] else ""
+    return (f'<li class="event event-{_text(kind)}"><div class="when"><time datetime="{_text(entry["iso"])}">'
+            f'{_text(entry["when"])}</time></div><div class="what">{headline} '
+            f'<span class="actor">by {_text(entry["actor"])}</span>{changes}{note}</div></li>')
+
+
+def _change_item(field, before, after, is_change) -> str:
+    if not is_change:
+        return f"<li>{_text(field)}: {_text(after)}</li>"
+    return (f'<li>{_text(field)}: <del>{_text("—" if before is None else before)}</del> → '
+            f'<ins>{_text("—" if after is None else after)}</ins></li>')
 
 
 _INPUT_TEMPLATES = frozenset({"django/forms/widgets/text.html", "django/forms/widgets/date.html"})
