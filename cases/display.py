@@ -61,15 +61,16 @@ def local_day(value) -> str:
 
 def local_minute(value) -> str:
     """A timestamp in the current time zone to the minute, as `{{ value|date:"Y-m-d H:i" }}` shows it."""
+    return local_stamp(value)[1]
+
+
+def local_stamp(value) -> tuple[str, str]:
+    """A timestamp in the current time zone as (`{{ value|date:"c" }}`, `{{ value|date:"Y-m-d H:i" }}`):
+    the <time> element's datetime attribute and its text, converted once."""
     if value is None or value == "":
-        return ""
+        return "", ""
     local = _local(value)
-    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
-
-
-def local_iso(value) -> str:
-    """A timestamp in the current time zone in ISO 8601, as `{{ value|date:"c" }}` shows it."""
-    return "" if value is None or value == "" else _local(value).isoformat()
+    return local.isoformat(), f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 def _local(value):

@@ -8,7 +8,7 @@ from django.views.generic import View
 
 from cases import display, lifecycle, selectors, services
 from cases.choices import EventKind
-from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm, TransitionForm
+from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
 from cases.views.base import BackOfficeMixin, actor_for, case_or_404
 
 # Transitions a person may run; `expire` is the deadline sweep's alone.
@@ -52,9 +52,9 @@ def timeline_entries(events) -> list[dict]:
     """
     entries = []
     for event in events:
-        kind, created = event["kind"], event["created"]
-        entry = {"kind": kind, "iso": display.local_iso(created), "when": display.local_minute(created),
-                 "actor": event["actor"], "note": event["note"]}
+        kind = event["kind"]
+        iso, when = display.local_stamp(event["created"])
+        entry = {"kind": kind, "iso": iso, "when": when, "actor": event["actor"], "note": event["note"]}
         if kind == EventKind.TRANSITION:
             entry.update(title=display.transition_label(event["transition"]),
                          from_label=display.status_label(event["from_status"]),
@@ -96,7 +96,6 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         "events": timeline[::-1],
         "notes": [e for e in timeline if e["kind"] == EventKind.NOTE][::-1],
         "transitions": person_transitions(request, case),
-        "transition_form": forms.get("transition") or TransitionForm(),
         "note_form": forms.get("note") or NoteForm(),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
         "deadlines_form": forms.get("deadlines") or DeadlinesForm(case=case),

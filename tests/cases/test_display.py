@@ -18,14 +18,14 @@ def test_timestamps_match_the_date_filter(zone, moment):
     with timezone.override(zone):
         local = timezone.localtime(moment) if timezone.is_aware(moment) else moment  # as the template engine does
         assert display.local_minute(moment) == date_filter(local, "Y-m-d H:i")
-        assert display.local_iso(moment) == date_filter(local, "c")
+        assert display.local_stamp(moment) == (date_filter(local, "c"), date_filter(local, "Y-m-d H:i"))
         assert display.local_day(moment) == date_filter(local, "Y-m-d")
 
 
 def test_a_late_evening_utc_timestamp_is_the_next_day_in_kolkata():
     with timezone.override("Asia/Kolkata"):
         assert display.local_minute(datetime(2026, 3, 1, 22, 0, tzinfo=UTC)) == "2026-03-02 03:30"
-        assert display.local_iso(datetime(2026, 3, 1, 22, 0, tzinfo=UTC)) == "2026-03-02T03:30:00+05:30"
+        assert display.local_stamp(datetime(2026, 3, 1, 22, 0, tzinfo=UTC))[0] == "2026-03-02T03:30:00+05:30"
 
 
 @pytest.mark.parametrize("day", [date(2026, 1, 5), date(999, 12, 31)])
@@ -35,7 +35,8 @@ def test_dates(day):
 
 @pytest.mark.parametrize("empty", [None, ""])
 def test_missing_values_are_empty(empty):
-    assert display.local_day(empty) == display.local_minute(empty) == display.local_iso(empty) == ""
+    assert display.local_day(empty) == display.local_minute(empty) == ""
+    assert display.local_stamp(empty) == ("", "")
 
 
 def test_change_rows():
