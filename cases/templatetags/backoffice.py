@@ -183,9 +183,9 @@ def _options_html(optgroups):
     """The options of django/forms/widgets/select.html (the option template ends with a newline)."""
     groups = []
     for group_name, options, _index in optgroups:
-        html = format_html_join("", '\n  <option value="{}"{}>{}</option>\n',
-                                ((option["value"], _attrs_html(option["attrs"]), formats.localize(option["label"]))
-                                 for option in options))
-        groups.append(format_html('\n  <optgroup label="{}">{}\n  </optgroup>', formats.localize(group_name), html)
-                      if group_name else html)
+        options_html = format_html_join(
+            "", '\n  <option value="{}"{}>{}</option>\n',
+            ((option["value"], _attrs_html(option["attrs"]), formats.localize(option["label"])) for option in options))
+        groups.append(format_html('\n  <optgroup label="{}">{}\n  </optgroup>', formats.localize(group_name),
+                                  options_html) if group_name else options_html)
     return format_html_join("", "{}", ((group,) for group in groups))

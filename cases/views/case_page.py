@@ -48,7 +48,8 @@ def case_capabilities(user, case, *, evidence_count: int) -> dict:
 
 def timeline_entries(events) -> list[dict]:
     """What the timeline and the notes show for each event (rows of selectors.case_timeline), formatted
-    once here rather than by template filters per row. Values stay plain strings: the template escapes them.
+    once here rather than by template filters per row. Values stay plain strings: the template and the
+    `timeline_items` tag escape them.
     """
     entries = []
     for event in events:
