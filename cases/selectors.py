@@ -46,10 +46,12 @@ def case_get_by_number(actor: Actor, number) -> Case:
         number = int(number)
     except (TypeError, ValueError):
         raise CaseNotFound("No such case.") from None
-    case = case_queryset(actor).filter(number=number).first() if 0 < number < 2**63 else None
-    if case is None:
+    # The number is the primary key: no ORDER BY (`.first()` would sort by the queue order), which
+    # makes PostgreSQL's plan of this six-table join cheaper.
+    case = case_queryset(actor).filter(number=number).order_by()[:1] if 0 < number < 2**63 else []
+    if not case:
         raise CaseNotFound(f"No case {number}.")
-    return case
+    return case[0]
 
 
 def case_detail(actor: Actor, case_id: str) -> Case:
@@ -61,27 +63,28 @@ def case_detail(actor: Actor, case_id: str) -> Case:
     ).get(pk=case.pk))
 
 
-def case_detail_by_number(actor: Actor, number) -> Case:
-    """The back office addresses cases by number (globally unique; case ids are unique per program only)."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        raise CaseNotFound("No such case.") from None
-    case = case_queryset(actor).filter(number=number).prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor_user").order_by("created", "id")),
-        Prefetch("evidence", queryset=Evidence.objects.order_by("created", "id")),
-    ).first() if 0 < number < 2**63 else None
-    if case is None:
-        raise CaseNotFound(f"No case {number}.")
-    return case
-
-
 def case_events(case: Case) -> QuerySet:
     return CaseEvent.objects.filter(case=case).order_by("created", "id")
 
 
 def case_notes(case: Case) -> QuerySet:
     return case_events(case).filter(kind="note")
+
+
+def case_timeline(case: Case) -> QuerySet:
+    """The case's events, oldest first, as plain rows of what the back-office timeline shows.
+
+    Rows, not model instances: a busy case has fifty events or more, and the page needs neither
+    the instances nor the user or API key behind each `actor` label.
+    """
+    return case_events(case).values("kind", "created", "actor", "note", "transition", "from_status", "to_status",
+                                    "changes")
+
+
+def case_evidence_files(case: Case) -> QuerySet:
+    """The case's evidence files, oldest first, as plain rows of what the back office lists."""
+    return Evidence.objects.filter(case=case).order_by("created", "id").values(
+        "id", "original_name", "content_type", "category", "size", "created", "uploaded_by", "description")
 
 
 def evidence_get(case: Case, evidence_id) -> Evidence:

@@ -48,10 +48,8 @@ def forbidden(request, message: str, back: str = "/cases/") -> HttpResponse:
     return render(request, "403.html", {"message": message}, status=403)
 
 
-def case_or_404(request, number, detail: bool = False):
+def case_or_404(request, number):
     try:
-        if detail:
-            return selectors.case_detail_by_number(actor_for(request), number)
         return selectors.case_get_by_number(actor_for(request), number)
     except CaseNotFound:
         raise Http404("No such case.") from None

@@ -33,7 +33,7 @@ class CaseActionView(BackOfficeMixin, View):
         raise NotImplementedError
 
     def post(self, request, number):
-        case = case_or_404(request, number, detail=True)
+        case = case_or_404(request, number)
         if not request.user.has_perm(self.action_permission):
             return forbidden(request, self.refused_message, back=case_url(case))
         form = self.get_form(case)
@@ -45,7 +45,7 @@ class CaseActionView(BackOfficeMixin, View):
             return forbidden(request, exc.message, back=case_url(case))
         except DisputeError as exc:
             form.add_domain_error(exc)
-            return self.failed(case_or_404(request, number, detail=True), form, status=exc.status)
+            return self.failed(case_or_404(request, number), form, status=exc.status)
         messages.success(request, message)
         return redirect_after_post(request, case_url(case))
 

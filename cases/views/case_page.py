@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.generic import View
 
-from cases import lifecycle, services
+from cases import display, lifecycle, selectors, services
 from cases.choices import EventKind
-from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm, TransitionForm
+from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
 from cases.views.base import BackOfficeMixin, actor_for, case_or_404
 
 # Transitions a person may run; `expire` is the deadline sweep's alone.
@@ -30,12 +31,12 @@ def person_transitions(request, case) -> list[dict]:
     for t in transitions:
         name = t["transition"]
         t["tone"] = "warn" if name in GIVING_UP else "" if name in NEUTRAL else "primary"
+        t["url"] = reverse("cases:case_transition", args=[case.number, name])
     # Forward steps first, then the neutral ones, the giving-up ones last.
     return sorted(transitions, key=lambda t: {"primary": 0, "": 1, "warn": 2}[t["tone"]])
 
 
-def case_capabilities(user, case) -> dict:
-    evidence_count = len(case.evidence.all())
+def case_capabilities(user, case, *, evidence_count: int) -> dict:
     return {
         "can_note": user.has_perm("cases.add_case_note"),
         "can_upload": user.has_perm("cases.add_evidence") and evidence_count < settings.EVIDENCE_MAX_FILES,
@@ -45,26 +46,57 @@ def case_capabilities(user, case) -> dict:
     }
 
 
+def timeline_entries(events) -> list[dict]:
+    """What the timeline and the notes show for each event (rows of selectors.case_timeline), formatted
+    once here rather than by template filters per row. Values stay plain strings: the template and the
+    `timeline_items` tag escape them.
+    """
+    entries = []
+    for event in events:
+        kind = event["kind"]
+        iso, when = display.local_stamp(event["created"])
+        entry = {"kind": kind, "iso": iso, "when": when, "actor": event["actor"], "note": event["note"]}
+        if kind == EventKind.TRANSITION:
+            entry.update(title=display.transition_label(event["transition"]),
+                         from_label=display.status_label(event["from_status"]),
+                         to_label=display.status_label(event["to_status"]))
+        elif kind == EventKind.EVIDENCE:
+            changes = event["changes"] if isinstance(event["changes"], dict) else {}
+            entry.update(name=changes.get("name", ""), category=display.choice_label(changes.get("category", "")))
+        elif kind in (EventKind.EDIT, EventKind.AMOUNT):
+            entry["changes"] = display.change_rows(event["changes"])
+        entries.append(entry)
+    return entries
+
+
+def evidence_rows(case, files) -> list[dict]:
+    """The evidence table's rows (rows of selectors.case_evidence_files)."""
+    return [{"url": reverse("cases:evidence_download", args=[case.number, f["id"]]), "name": f["original_name"],
+             "content_type": f["content_type"], "category": display.choice_label(f["category"]),
+             "size": display.filesize(f["size"]), "when": display.local_minute(f["created"]),
+             "uploaded_by": f["uploaded_by"], "description": f["description"]} for f in files]
+
+
 def render_case_page(request, case, *, forms: dict | None = None, status: int = 200):
     """The case page, with any bound form (holding its errors) in place of the blank one."""
     forms = forms or {}
-    capabilities = case_capabilities(request.user, case)
+    files = list(selectors.case_evidence_files(case))
+    capabilities = case_capabilities(request.user, case, evidence_count=len(files))
     for key, form in forms.items():
         # The form's panel is gone (the case closed, the review was cleared): say why above the page.
         if not capabilities.get(FORM_PANELS.get(key), True):
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
-    events = list(case.events.all())
+    timeline = timeline_entries(selectors.case_timeline(case))
     context = {
         "case": case,
         "transaction": case.transaction,
         "merchant": case.transaction.merchant,
         "cardholder": case.transaction.cardholder,
-        "evidence_files": list(case.evidence.all()),
-        "events": events[::-1],
-        "notes": [e for e in events if e.kind == EventKind.NOTE][::-1],
+        "evidence_files": evidence_rows(case, files),
+        "events": timeline[::-1],
+        "notes": [e for e in timeline if e["kind"] == EventKind.NOTE][::-1],
         "transitions": person_transitions(request, case),
-        "transition_form": forms.get("transition") or TransitionForm(),
         "note_form": forms.get("note") or NoteForm(),
         "evidence_form": forms.get("evidence") or EvidenceForm(),
         "deadlines_form": forms.get("deadlines") or DeadlinesForm(case=case),
@@ -79,4 +111,4 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
 
 class CaseDetailView(BackOfficeMixin, View):
     def get(self, request, number):
-        return render_case_page(request, case_or_404(request, number, detail=True))
+        return render_case_page(request, case_or_404(request, number))

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases import services
 from cases.actors import Actor
@@ -201,6 +203,7 @@ def test_case_page_query_budget_is_constant(analyst_client, analyst, program, dj
     quiet = make_case(program)
     with CaptureQueriesContext(connection) as few:
         assert analyst_client.get(case_url(quiet)).status_code == 200
+    assert len(few) <= 12  # session, user, permissions, the case, its events and files, the user's groups
     busy = make_case(program)
     actor = Actor.for_user(analyst)
     for i in range(29):
@@ -211,3 +214,45 @@ def test_case_page_query_budget_is_constant(analyst_client, analyst, program, dj
     with django_assert_num_queries(len(few)):
         response = analyst_client.get(case_url(busy))
     assert response.status_code == 200 and _body(response).count('class="event event-') >= 30
+
+
+def _local(moment, fmt):
+    return date_filter(timezone.localtime(moment), fmt)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+def test_timeline_notes_and_files_show_labels_changes_and_local_times(supervisor_client, supervisor, program, zone):
+    case = make_case(program)
+    actor = Actor.for_user(supervisor)
+    case = services.case_transition(case=case, transition="file_chargeback", actor=actor, note="Sent")
+    services.case_add_evidence(case=case, actor=actor, data=PNG, name="receipt.png", category="transaction_receipt",
+                               description="The receipt")
+    case = services.case_change_amount(case=Case.objects.get(pk=case.pk), actor=actor, amount=15025, currency="USD")
+    services.case_update(case=case, actor=actor, level="level_3")
+    services.case_add_note(case=case, actor=actor, text="Called the merchant")
+    with timezone.override(zone):
+        body = _body(supervisor_client.get(case_url(case)))
+        events = list(case.events.order_by("-created", "-id"))
+        stamps = [f'<time datetime="{_local(e.created, "c")}">{_local(e.created, "Y-m-d H:i")}</time>' for e in events]
+        positions = [body.index(stamp) for stamp in stamps]
+        assert positions == sorted(positions)  # newest first
+        note = events[0]
+        assert f'<p class="sub">user:sue · {_local(note.created, "Y-m-d H:i")}</p>' in body
+        evidence = case.evidence.get()
+        assert f'<td>{_local(evidence.created, "Y-m-d H:i")}<div class="sub">user:sue</div></td>' in body
+        assert f'<td><a href="/cases/{case.number}/evidence/{evidence.pk}/" download>receipt.png</a>' in body
+        assert f'<dt>Dispute date</dt><dd>{_local(case.dispute_date, "Y-m-d H:i")}</dd>' in body
+    assert '<td>Transaction receipt</td>' in body and f'<td class="num">{len(PNG)} B</td>' in body
+    assert '<b>File chargeback</b> <span class="muted">Created → Chargeback filed</span>' in body
+    assert '<b>Evidence added</b> receipt.png <span class="muted">(Transaction receipt)</span>' in body
+    assert "<li>Disputed amount: <del>200.00 USD</del> → <ins>150.25 USD</ins></li>" in body
+    assert "<li>Level: <del>level_1</del> → <ins>level_3</ins></li>" in body
+    assert '<p class="prewrap event-note">Sent</p>' in body
+    assert body.count('class="event event-') == 6
+
+
+def test_transition_buttons_post_to_the_transition(analyst_client, program):
+    case = make_case(program)
+    body = _body(analyst_client.get(case_url(case)))
+    url = f"/cases/{case.number}/transitions/file_chargeback/"
+    assert f'href="{url}"\n             hx-post="{url}"' in body

@@ -1,10 +1,12 @@
 """Stored XSS: every free-text field holding markup is shown escaped on every page that shows it."""
 
 import pytest
+from django.utils.html import escape
 
 from cases import services
 from cases.actors import Actor
 from cases.models import Evidence
+from cases.templatetags.backoffice import timeline_items
 from tests.backoffice.conftest import PDF, case_url
 from tests.factories import TransactionFactory, make_case
 
@@ -28,6 +30,8 @@ def hostile_case(program, analyst, payload):
                      custom_fields={f"k{payload}"[:50]: f"v {payload}"})
     actor = Actor.for_user(analyst)
     services.case_add_note(case=case, actor=actor, text=f"note {payload}")
+    services.case_update(case=case, actor=Actor.for_system(), custom_fields={"kx": f"cf {payload}"},
+                         note=f"edit {payload}")
     services.case_add_evidence(case=case, actor=actor, data=PDF, name=f"{payload}.pdf",
                                description=f"desc {payload}")
     services.case_transition(case=case, transition="withdraw", actor=actor, note=f"step {payload}")
@@ -39,6 +43,16 @@ def _assert_safe(body: str, payload: str, min_escaped: int = 1):
     assert dangerous not in body
     escaped = SCRIPT_ESCAPED if payload == SCRIPT else ATTR_ESCAPED
     assert body.count(escaped) >= min_escaped, (escaped, body.count(escaped))
+
+
+def test_timeline_items_escape_every_value(payload):
+    hostile = {"kind": payload, "iso": payload, "when": payload, "actor": payload, "note": payload, "title": payload,
+               "from_label": payload, "to_label": payload, "name": payload, "category": payload,
+               "changes": [(payload, payload, payload, True), (payload, None, payload, False), (payload, None, None, True)]}
+    for kind in ("transition", "evidence", "note", "edit", payload):
+        body = timeline_items([{**hostile, "kind": kind}])
+        assert ("<script" if payload == SCRIPT else "<img") not in body, kind
+        assert body.count(SCRIPT_ESCAPED if payload == SCRIPT else ATTR_ESCAPED) >= 6, kind
 
 
 def test_queue_escapes_party_names(analyst_client, hostile_case, payload):
@@ -53,6 +67,13 @@ def test_case_page_escapes_every_free_text_field(analyst_client, hostile_case, p
     for text in (f"M {escaped}", f"C {escaped}", f"comment {escaped}", f"explain {escaped}", f"note {escaped}",
                  f"desc {escaped}", f"step {escaped}", f"v {escaped}"):
         assert text in body, text
+    timeline = body[body.index('<ol class="timeline">'):body.index("</ol>", body.index('<ol class="timeline">'))]
+    stored_name = escape(Evidence.objects.get(case=hostile_case).original_name)  # a path's last part only
+    assert "&lt;" in stored_name or "&gt;" in stored_name
+    for text in (f"<b>Evidence added</b> {stored_name}", f'<p class="prewrap event-note">step {escaped}</p>',
+                 f'<p class="prewrap event-note">edit {escaped}</p>', f'<p class="prewrap event-note">note {escaped}</p>',
+                 f"cf {escaped}"):
+        assert text in timeline, text
     _assert_safe(body, payload, min_escaped=10)
 
 
