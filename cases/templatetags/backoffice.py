@@ -61,6 +61,14 @@ def deadline(value):
                        urgency, value.isoformat(), value.isoformat(), text)
 
 
+@register.simple_tag
+def day_and_time(value):
+    """A timestamp as a <time> element: its day, and the time of day beneath (the queue's rows)."""
+    iso, minute = display.local_stamp(value)
+    day, _, clock = minute.partition(" ")
+    return format_html('<time datetime="{}">{}<div class="sub">{}</div></time>', iso, day, clock)
+
+
 def _value_html(value, humanize=True):
     if isinstance(value, dict):
         return definition_list(value, humanize)

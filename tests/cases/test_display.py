@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
@@ -49,3 +50,13 @@ def test_change_rows():
 @pytest.mark.parametrize(("size", "text"), [(0, "0 B"), (1023, "1023 B"), (2048, "2 KiB"), (5 * 1024 * 1024, "5.0 MiB")])
 def test_filesize(size, text):
     assert display.filesize(size) == text
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_the_queue_time_cell_matches_the_date_filters(zone, moment):
+    with timezone.override(zone):
+        tag = Template("{% load backoffice %}{% day_and_time v %}").render(Context({"v": moment}))
+        filters = Template("""<time datetime="{{ v|date:'c' }}">{{ v|date:"Y-m-d" }}<div class="sub">"""
+                           """{{ v|date:"H:i" }}</div></time>""").render(Context({"v": moment}))
+    assert tag == filters
