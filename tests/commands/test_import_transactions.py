@@ -145,3 +145,37 @@ def test_a_file_that_is_not_utf8_is_an_error(program, tmp_path):
     path.write_bytes(b"\xff\xfe\x00garbage\n")
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_transactions", str(path), "--program", "prog_a", stderr=StringIO())
+
+
+def test_lines_may_end_in_crlf_or_a_lone_cr_and_blank_lines_count(program, tmp_path):
+    text = json.dumps(row(1)) + "\r\n\r\n" + json.dumps(row(2, amount=0)) + "\r" + json.dumps(row(3)) + "\n"
+    out, err, failed = run(tmp_path, [text])
+
+    assert "3 rows: 2 created, 0 updated, 1 refused" in out
+    assert "line 3: amount:" in err  # line 2 is blank
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5001, 5003}
+
+
+def test_a_card_number_anywhere_in_the_row_refuses_it(program, tmp_path):
+    lines = [
+        row(1, notes={"text": f"card {PAN} used"}),  # a field the import does not read
+        row(2, amount=4111111111111111),  # a number
+        row(3, arn="48162855246353338636162", gateway_order_id="ord 4111  1111 1111 1111"),  # ARN; broken runs
+        json.dumps(row(4, gateway_order_id="PANHERE")).replace("PANHERE", "\\u0034111111111111111") + "\n",  # escaped
+    ]
+    out, err, failed = run(tmp_path, lines)
+
+    assert "4 rows: 1 created, 0 updated, 3 refused" in out
+    assert "line 1: notes.text: holds a full card number" in err
+    assert "line 2: amount: holds a full card number" in err
+    assert "line 4: gateway_order_id: holds a full card number" in err
+    assert "4111 1111" not in err + out and "111111111111" not in err + out
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5003}
+
+
+def test_bytes_that_are_not_utf8_after_good_lines_stop_the_import(program, tmp_path):
+    path = tmp_path / "txns.jsonl"
+    path.write_bytes((json.dumps(row(1)) + "\n").encode() + b'{"external_id": "\xff"}\n')
+
+    with pytest.raises(CommandError, match=r"not UTF-8 text \(after 1 rows\)"):
+        call_command("import_transactions", str(path), "--program", "prog_a", stderr=StringIO(), stdout=StringIO())
