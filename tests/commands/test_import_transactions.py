@@ -179,3 +179,27 @@ def test_bytes_that_are_not_utf8_after_good_lines_stop_the_import(program, tmp_p
 
     with pytest.raises(CommandError, match=r"not UTF-8 text \(after 1 rows\)"):
         call_command("import_transactions", str(path), "--program", "prog_a", stderr=StringIO(), stdout=StringIO())
+
+
+def test_unusual_json_is_read_or_refused_as_json_reads_it(program, tmp_path):
+    lines = [
+        json.dumps(row(1)).replace('"amount": 1299', '"amount": NaN') + "\n",
+        json.dumps(row(2)).replace('"amount": 1299', '"amount": 1e400') + "\n",
+        json.dumps(row(3)).replace('"amount": 1299', '"amount": 123456789012345678901234567890') + "\n",
+        json.dumps(row(4)).replace('"financial_document_id": 5004', '"financial_document_id": -99999999999999999999') + "\n",
+        json.dumps(row(5, remitter_bank="\ud800", amount="x")) + "\n",  # a lone surrogate escape
+        "[" * 100_000 + "]" * 100_000 + "\n",
+        json.dumps(row(7, amount=12.0)) + "\n",
+        row(8),
+    ]
+    out, err, failed = run(tmp_path, lines)
+
+    assert "line 1: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 2: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 3: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 4: financial_document_id: financial_document_id must be an integer from 1 to 9223372036854775807." in err
+    assert "line 5: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 6: not a JSON object" in err
+    assert "line 7: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "8 rows: 1 created, 0 updated, 7 refused" in out
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5008}

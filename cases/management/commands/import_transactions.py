@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -136,9 +137,20 @@ def _json_rows(stream):
                 yield line, ValueError(f"the line is longer than {MAX_LINE} characters")
                 continue
             try:
-                yield line, (json.loads(text), text)
+                yield line, (_loads(raw, text), text)
             except (ValueError, RecursionError):
                 yield line, ValueError("not a JSON object")
+
+
+def _loads(raw: bytes, text: str):
+    """The line's JSON value. orjson reads a line in a third of the time json takes; what orjson
+    refuses (NaN, a float beyond range, a lone surrogate escape, deep nesting) goes to json, which
+    accepts or refuses it as before. orjson reads an integer beyond 64 bits as a float: no field
+    takes one, and both are refused with the same message."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _csv_rows(stream):
