@@ -27,6 +27,7 @@ _CARD_TEXT = {"network": "card_network", "last4": "card_last4", "type": "card_ty
 _MERCHANT_TEXT = {"issuer_id": "external_id", "name": "name", "business_name": "business_name",
                   "category_code": "mcc", "chargeback_email": "chargeback_email", "mobile": "mobile"}
 _CARDHOLDER_TEXT = {"issuer_id": "external_id", "name": "name", "email": "email", "mobile": "mobile", "type": "type"}
+_MASTERCARD_TEXT = {"switch_serial_number": "switch_serial_number"}
 _ADDRESS_TEXT = {"line1": "address_line1", "line2": "address_line2", "city": "city", "state": "state",
                  "postal_code": "postal_code", "country": "country"}
 # Columns whose CSV cells are integers.
@@ -37,104 +38,116 @@ _MAX_LENGTHS = {(model, f.attname): f.max_length for model in (Transaction, Merc
                 for f in model._meta.concrete_fields}
 
 
-class _Reader:
-    def __init__(self):
-        self.errors: list[FieldError] = []
+def _spec(keys: dict[str, str], model, prefix: str = "") -> tuple[tuple[str, str, str, int | None], ...]:
+    """(object key, attribute, dotted path, max length) for each string field: built once, read per row."""
+    return tuple((key, attr, f"{prefix}{key}", _MAX_LENGTHS[model, attr]) for key, attr in keys.items())
 
-    def text(self, source: dict, key: str, path: str, model, attr: str) -> str:
+
+_TEXT_SPEC = _spec(_TEXT, Transaction)
+_CARD_SPEC = _spec(_CARD_TEXT, Transaction, "card.")
+_MERCHANT_SPEC = _spec(_MERCHANT_TEXT, Merchant, "merchant.")
+_CARDHOLDER_SPEC = _spec(_CARDHOLDER_TEXT, Cardholder, "cardholder.")
+_ADDRESS_SPEC = _spec(_ADDRESS_TEXT, Cardholder, "cardholder.billing_address.")
+_MASTERCARD_SPEC = _spec(_MASTERCARD_TEXT, Transaction, "network_details.mastercard.")
+
+
+def _texts(source: dict, spec, values: dict, errors: list[FieldError]) -> dict:
+    """Read the spec's string fields of `source` into `values`: absent, mistyped or too long is ""."""
+    for key, attr, path, limit in spec:
         value = source.get(key)
         if value is None:
-            return ""
-        if not isinstance(value, str):
-            self.errors.append(FieldError(path, "invalid", f"{path} must be a string."))
-            return ""
-        value = value.strip()
-        limit = _MAX_LENGTHS[model, attr]
-        if limit and len(value) > limit:
-            self.errors.append(FieldError(path, "too_long", f"{path} is at most {limit} characters."))
-            return ""
-        return value
+            values[attr] = ""
+        elif isinstance(value, str):
+            value = value.strip()
+            if limit and len(value) > limit:
+                errors.append(FieldError(path, "too_long", f"{path} is at most {limit} characters."))
+                value = ""
+            values[attr] = value
+        else:
+            errors.append(FieldError(path, "invalid", f"{path} must be a string."))
+            values[attr] = ""
+    return values
 
-    def integer(self, source: dict, key: str, path: str, low: int, high: int) -> int | None:
-        value = source.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.errors.append(FieldError(path, "invalid", f"{path} must be an integer from {low} to {high}."))
-            return None
-        return value
 
-    def obj(self, source: dict, key: str, path: str) -> dict | None:
-        value = source.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.errors.append(FieldError(path, "invalid", f"{path} must be an object."))
-            return None
-        return value
+def _integer(source: dict, key: str, path: str, low: int, high: int, errors: list[FieldError]) -> int | None:
+    value = source.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errors.append(FieldError(path, "invalid", f"{path} must be an integer from {low} to {high}."))
+        return None
+    return value
 
-    def date(self, source: dict) -> datetime | None:
-        value = source.get("date")
-        if value is None:
-            return None
-        parsed = None
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value)
-                if parsed is None and (day := parse_date(value)) is not None:
-                    parsed = datetime(day.year, day.month, day.day)
-            except ValueError:
-                parsed = None
-        if parsed is None:
-            self.errors.append(FieldError("date", "invalid", "date must be an ISO 8601 date or date-time."))
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+def _object(source: dict, key: str, path: str, errors: list[FieldError]) -> dict | None:
+    value = source.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.append(FieldError(path, "invalid", f"{path} must be an object."))
+        return None
+    return value
+
+
+def _date(source: dict, errors: list[FieldError]) -> datetime | None:
+    value = source.get("date")
+    if value is None:
+        return None
+    parsed = None
+    if isinstance(value, str):
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None and (day := parse_date(value)) is not None:
+                parsed = datetime(day.year, day.month, day.day)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        errors.append(FieldError("date", "invalid", "date must be an ISO 8601 date or date-time."))
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_transaction(document: object) -> TransactionInput:
-    """Read one transaction object; raise ValidationFailed naming every bad field."""
+    """Read one transaction object; raise ValidationFailed naming every bad field.
+
+    This runs once per imported row: the field tables are walked directly (no per-field method
+    calls or attribute writes) and each dataclass is built once.
+    """
     if not isinstance(document, dict):
         raise ValidationFailed.single("transaction", "invalid", "Each transaction must be a JSON object.")
-    read = _Reader()
-    data = TransactionInput(status="success")
-    data.financial_document_id = read.integer(document, "financial_document_id", "financial_document_id", 1, 2**63 - 1)
-    data.amount = read.integer(document, "amount", "amount", 1, 2**63 - 1)
-    for key, attr in _TEXT.items():
-        value = read.text(document, key, key, Transaction, attr)
-        if value or key != "status":
-            setattr(data, attr, value)
-    mastercard = ((document.get("network_details") or {}).get("mastercard") or {}) \
-        if isinstance(document.get("network_details"), dict) else {}
-    if not data.switch_serial_number and isinstance(mastercard, dict):
-        data.switch_serial_number = read.text(mastercard, "switch_serial_number",
-                                              "network_details.mastercard.switch_serial_number",
-                                              Transaction, "switch_serial_number")
-    data.currency = data.currency.upper()
-    data.date = read.date(document)
-    card = read.obj(document, "card", "card")
+    errors: list[FieldError] = []
+    values = {
+        "financial_document_id": _integer(document, "financial_document_id", "financial_document_id", 1, 2**63 - 1,
+                                          errors),
+        "amount": _integer(document, "amount", "amount", 1, 2**63 - 1, errors),
+    }
+    _texts(document, _TEXT_SPEC, values, errors)
+    values["status"] = values["status"] or "success"
+    network_details = document.get("network_details")
+    mastercard = (network_details.get("mastercard") or {}) if isinstance(network_details, dict) else {}
+    if not values["switch_serial_number"] and isinstance(mastercard, dict):
+        values["switch_serial_number"] = _texts(mastercard, _MASTERCARD_SPEC, {}, errors)["switch_serial_number"]
+    values["currency"] = values["currency"].upper()
+    values["date"] = _date(document, errors)
+    card = _object(document, "card", "card", errors)
     if card is not None:
-        for key, attr in _CARD_TEXT.items():
-            setattr(data, attr, read.text(card, key, f"card.{key}", Transaction, attr))
-        data.card_expiry_month = read.integer(card, "expiry_month", "card.expiry_month", 1, 12)
-        data.card_expiry_year = read.integer(card, "expiry_year", "card.expiry_year", 2000, 2200)
-    merchant = read.obj(document, "merchant", "merchant")
+        _texts(card, _CARD_SPEC, values, errors)
+        values["card_expiry_month"] = _integer(card, "expiry_month", "card.expiry_month", 1, 12, errors)
+        values["card_expiry_year"] = _integer(card, "expiry_year", "card.expiry_year", 2000, 2200, errors)
+    merchant = _object(document, "merchant", "merchant", errors)
     if merchant is not None:
-        data.merchant = MerchantInput(**{attr: read.text(merchant, key, f"merchant.{key}", Merchant, attr)
-                                         for key, attr in _MERCHANT_TEXT.items()})
-    cardholder = read.obj(document, "cardholder", "cardholder")
+        values["merchant"] = MerchantInput(**_texts(merchant, _MERCHANT_SPEC, {}, errors))
+    cardholder = _object(document, "cardholder", "cardholder", errors)
     if cardholder is not None:
-        values = {attr: read.text(cardholder, key, f"cardholder.{key}", Cardholder, attr)
-                  for key, attr in _CARDHOLDER_TEXT.items()}
-        values["type"] = values["type"] or "individual"
-        address = read.obj(cardholder, "billing_address", "cardholder.billing_address") or {}
-        values.update({attr: read.text(address, key, f"cardholder.billing_address.{key}", Cardholder, attr)
-                       for key, attr in _ADDRESS_TEXT.items()})
-        data.cardholder = CardholderInput(**values)
-    if data.amount is None and "amount" not in {e.field for e in read.errors}:
-        read.errors.append(FieldError("amount", "required", "amount (minor units) is required."))
-    if read.errors:
-        raise ValidationFailed(read.errors)
-    return data
+        party = _texts(cardholder, _CARDHOLDER_SPEC, {}, errors)
+        party["type"] = party["type"] or "individual"
+        address = _object(cardholder, "billing_address", "cardholder.billing_address", errors) or {}
+        values["cardholder"] = CardholderInput(**_texts(address, _ADDRESS_SPEC, party, errors))
+    if values["amount"] is None and not any(e.field == "amount" for e in errors):
+        errors.append(FieldError("amount", "required", "amount (minor units) is required."))
+    if errors:
+        raise ValidationFailed(errors)
+    return TransactionInput(**values)
 
 
 def unflatten(row: dict[str, str]) -> dict:

@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import asdict
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -48,7 +49,9 @@ _SYSTEMS = frozenset(TransactionSystem.values)
 _CARDHOLDER_TYPES = frozenset(CardholderType.values)
 
 
-def _validate_new(data: TransactionInput, prefix: str) -> None:
+def _validate_new(data: TransactionInput, prefix: str, now: datetime | None = None) -> None:
+    """Raise ValidationFailed naming every field that keeps the transaction from being recorded.
+    `now` (default: the current time) bounds the transaction date; a batch passes one for all its rows."""
     errors = []
     if data.amount is None or data.amount <= 0:
         errors.append(FieldError(f"{prefix}amount", "invalid_amount", "The transaction amount must be greater than zero."))
@@ -56,7 +59,7 @@ def _validate_new(data: TransactionInput, prefix: str) -> None:
         errors.append(FieldError(f"{prefix}currency", "invalid_currency", "Unknown transaction currency."))
     if data.date is None:
         errors.append(FieldError(f"{prefix}date", "required", "The transaction date is required."))
-    elif data.date > timezone.now():
+    elif data.date > (now or timezone.now()):
         errors.append(FieldError(f"{prefix}date", "transaction_date_in_future",
                                  "The transaction date cannot be in the future."))
     if data.status not in _STATUSES:

@@ -145,3 +145,61 @@ def test_a_file_that_is_not_utf8_is_an_error(program, tmp_path):
     path.write_bytes(b"\xff\xfe\x00garbage\n")
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_transactions", str(path), "--program", "prog_a", stderr=StringIO())
+
+
+def test_lines_may_end_in_crlf_or_a_lone_cr_and_blank_lines_count(program, tmp_path):
+    text = json.dumps(row(1)) + "\r\n\r\n" + json.dumps(row(2, amount=0)) + "\r" + json.dumps(row(3)) + "\n"
+    out, err, failed = run(tmp_path, [text])
+
+    assert "3 rows: 2 created, 0 updated, 1 refused" in out
+    assert "line 3: amount:" in err  # line 2 is blank
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5001, 5003}
+
+
+def test_a_card_number_anywhere_in_the_row_refuses_it(program, tmp_path):
+    lines = [
+        row(1, notes={"text": f"card {PAN} used"}),  # a field the import does not read
+        row(2, amount=4111111111111111),  # a number
+        row(3, arn="48162855246353338636162", gateway_order_id="ord 4111  1111 1111 1111"),  # ARN; broken runs
+        json.dumps(row(4, gateway_order_id="PANHERE")).replace("PANHERE", "\\u0034111111111111111") + "\n",  # escaped
+    ]
+    out, err, failed = run(tmp_path, lines)
+
+    assert "4 rows: 1 created, 0 updated, 3 refused" in out
+    assert "line 1: notes.text: holds a full card number" in err
+    assert "line 2: amount: holds a full card number" in err
+    assert "line 4: gateway_order_id: holds a full card number" in err
+    assert "4111 1111" not in err + out and "111111111111" not in err + out
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5003}
+
+
+def test_bytes_that_are_not_utf8_after_good_lines_stop_the_import(program, tmp_path):
+    path = tmp_path / "txns.jsonl"
+    path.write_bytes((json.dumps(row(1)) + "\n").encode() + b'{"external_id": "\xff"}\n')
+
+    with pytest.raises(CommandError, match=r"not UTF-8 text \(after 1 rows\)"):
+        call_command("import_transactions", str(path), "--program", "prog_a", stderr=StringIO(), stdout=StringIO())
+
+
+def test_unusual_json_is_read_or_refused_as_json_reads_it(program, tmp_path):
+    lines = [
+        json.dumps(row(1)).replace('"amount": 1299', '"amount": NaN') + "\n",
+        json.dumps(row(2)).replace('"amount": 1299', '"amount": 1e400') + "\n",
+        json.dumps(row(3)).replace('"amount": 1299', '"amount": 123456789012345678901234567890') + "\n",
+        json.dumps(row(4)).replace('"financial_document_id": 5004', '"financial_document_id": -99999999999999999999') + "\n",
+        json.dumps(row(5, remitter_bank="\ud800", amount="x")) + "\n",  # a lone surrogate escape
+        "[" * 100_000 + "]" * 100_000 + "\n",
+        json.dumps(row(7, amount=12.0)) + "\n",
+        row(8),
+    ]
+    out, err, failed = run(tmp_path, lines)
+
+    assert "line 1: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 2: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 3: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 4: financial_document_id: financial_document_id must be an integer from 1 to 9223372036854775807." in err
+    assert "line 5: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 6: not a JSON object" in err
+    assert "line 7: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "8 rows: 1 created, 0 updated, 7 refused" in out
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5008}
