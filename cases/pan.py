@@ -12,6 +12,7 @@ from cases.exceptions import PanDetected
 _RUN = re.compile(r"\d(?:[ -]?\d)*")
 _LONG_RUN = re.compile(r"\d(?:[ -]?\d){12,}")
 _SEPARATORS = re.compile(r"[ -]")
+_DIGIT = re.compile(r"\d")
 _MAX_DEPTH = 64
 # text_holds_pan on ASCII text: digits, spaces and dashes marked "d", everything else "x".
 _STRETCH_MARKS = bytes(0x64 if byte in b"0123456789 -" else 0x78 for byte in range(256))
@@ -73,9 +74,11 @@ def find_pan(value, path: str = "", depth: int = 0) -> str | None:
         return (path or "body") if contains_pan(str(value)) else None
     if isinstance(value, dict):
         for key, item in value.items():
-            child = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and contains_pan(key):
-                return child
+                # The key itself is the card number: the path names it without its digits.
+                masked = _DIGIT.sub("*", key)
+                return f"{path}.{masked}" if path else masked
+            child = f"{path}.{key}" if path else str(key)
             found = find_pan(item, child, depth + 1)
             if found:
                 return found

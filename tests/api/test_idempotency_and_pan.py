@@ -109,6 +109,8 @@ def _nothing_stored_with(pan_digits: str):
     lambda b, pan: b.update(issuer_evidence={"cardholder_explanation": f"my card {pan} was stolen"}),
     lambda b, pan: b.update(issuer_evidence={"deep": [{"deeper": {"text": pan}}]}),
     lambda b, pan: b.update(unknown_field=pan),
+    lambda b, pan: b.update(custom_fields={pan: "x"}),  # a key: the error's field must not echo it
+    lambda b, pan: b.update(issuer_evidence={"cards": {pan: {"text": "x"}}}),
 ])
 @pytest.mark.parametrize("pan", [LUHN_PAN, "4111 1111 1111 1111", "4111-1111-1111-1111", "5555555555554444"])
 def test_pan_anywhere_is_refused_and_not_stored(api, place, pan):

@@ -40,8 +40,10 @@ def test_screen_names_the_nested_field():
 def test_screen_checks_numbers_and_keys():
     with pytest.raises(PanDetected):
         pan.screen({"amount": 4242424242424242})
-    with pytest.raises(PanDetected):
-        pan.screen({"4242424242424242": "x"})
+    with pytest.raises(PanDetected) as excinfo:
+        pan.screen({"meta": {"4242 4242 4242 4242": "x"}})
+    assert excinfo.value.field == "meta.**** **** **** ****"
+    assert "4242" not in excinfo.value.message
     pan.screen({"amount": 299, "ok": True, "none": None})
 
 

@@ -109,6 +109,16 @@ def test_a_row_holding_a_card_number_is_refused_without_echoing_it(program, tmp_
     assert Transaction.objects.filter(financial_document_id=5002).exists()
 
 
+def test_a_card_number_used_as_a_key_is_refused_without_echoing_it(program, tmp_path):
+    out, err, failed = run(tmp_path, [row(1, extra={PAN: "x"}), row(2)])
+
+    assert failed is not None
+    assert "line 1: extra.**** **** **** ****: holds a full card number" in err
+    assert "4111" not in err + out
+    assert not Transaction.objects.filter(financial_document_id=5001).exists()
+    assert Transaction.objects.filter(financial_document_id=5002).exists()
+
+
 def test_a_row_colliding_with_another_transaction_is_refused_alone(program, tmp_path):
     TransactionFactory(program=program, financial_document_id=42, external_id="taken", arn="")
 
