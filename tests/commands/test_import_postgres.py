@@ -111,3 +111,16 @@ def test_batches_written_together_end_as_if_written_in_order(pg_program, tmp_pat
     stored = {t.financial_document_id: (t.external_id, t.amount) for t in Transaction.objects.filter(program=pg_program)}
     assert stored == {5001: ("ext_1", 1299), 5002: ("ext_2", 202), 5003: ("ext_3", 303), 5004: ("ext_4", 1299),
                       42: ("new-42", 1299), 5005: ("old-42", 1299), 43: ("new-43", 1299)}
+
+
+def test_rows_no_database_stores_are_refused_alone(pg_program, tmp_path):
+    from tests.commands.test_import_transactions import UNSTORABLE_LINES
+
+    path = tmp_path / "txns.jsonl"
+    path.write_text("".join(UNSTORABLE_LINES))
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="2 rows refused"):
+        call_command("import_transactions", str(path), "--program", "prog_pg", stdout=out, stderr=err)
+
+    assert "3 rows: 1 created, 0 updated, 2 refused" in out.getvalue(), out.getvalue() + err.getvalue()
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5003}

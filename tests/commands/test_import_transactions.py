@@ -208,8 +208,35 @@ def test_unusual_json_is_read_or_refused_as_json_reads_it(program, tmp_path):
     assert "line 2: amount: amount must be an integer from 1 to 9223372036854775807." in err
     assert "line 3: amount: amount must be an integer from 1 to 9223372036854775807." in err
     assert "line 4: financial_document_id: financial_document_id must be an integer from 1 to 9223372036854775807." in err
-    assert "line 5: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert "line 5: remitter_bank: holds a character no database stores" in err
     assert "line 6: not a JSON object" in err
     assert "line 7: amount: amount must be an integer from 1 to 9223372036854775807." in err
     assert "8 rows: 1 created, 0 updated, 7 refused" in out
     assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5008}
+
+
+UNSTORABLE_LINES = [
+    json.dumps(row(1, gateway_order_id="a\u0000b")) + "\n",  # json.dumps writes the NUL as \u0000
+    json.dumps(row(2, merchant={"issuer_id": "m-1", "name": "Food\ud800Hub"})) + "\n",  # a lone surrogate
+    json.dumps(row(3)) + "\n",
+]
+
+
+def test_a_row_no_database_stores_is_refused_alone(program, tmp_path):
+    out, err, failed = run(tmp_path, UNSTORABLE_LINES)
+
+    assert "3 rows: 1 created, 0 updated, 2 refused" in out, out + err
+    assert "line 1: gateway_order_id: holds a character no database stores" in err
+    assert "line 2: merchant.name: holds a character no database stores" in err
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5003}
+
+
+def test_a_csv_cell_holding_a_nul_is_refused_alone(program, tmp_path):
+    text = ("financial_document_id,date,amount,currency,card.network,gateway_order_id\n"
+            "7001,2026-10-01,2500,EUR,visa,a\x00b\n"
+            "7002,2026-10-01,2500,EUR,visa,ok\n")
+    out, err, failed = run(tmp_path, [text], name="txns.csv")
+
+    assert "2 rows: 1 created, 0 updated, 1 refused" in out, out + err
+    assert "line 2: a cell holds a NUL character" in err
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {7002}

@@ -23,6 +23,7 @@ from django.db import connection
 
 from cases import pan
 from cases.exceptions import ValidationFailed
+from cases.guards import unstorable_field
 from cases.management.import_writers import InlineWriter, ThreadedWriter
 from cases.models import Program
 from cases.services.imports import TransactionImport
@@ -161,6 +162,9 @@ def _csv_rows(stream):
         if None in row:
             yield reader.line_num, ValueError("more cells than columns")
             continue
+        if any("\x00" in cell for cell in (*row, *row.values()) if cell):
+            yield reader.line_num, ValueError("a cell holds a NUL character, which no database stores")
+            continue
         yield reader.line_num, (unflatten(row), "\x00".join([*row, *row.values()]))
 
 
@@ -171,10 +175,17 @@ def _parse(line: int, row):
     document, text = row
     # One scan of the raw text finds every digit run the document holds, in values and keys alike;
     # only a hit (or an escape sequence, which could hide digits) needs the walk that names the field.
-    suspect = "\\" in text or pan.text_holds_pan(text)
+    escaped = "\\" in text
+    suspect = escaped or pan.text_holds_pan(text)
     field = pan.find_pan(document) if suspect else None
     if field:
         return f"{field}: holds a full card number; the row is refused (only the last 4 digits may be stored)"
+    # In a JSON line a NUL or an unpaired surrogate can only come from an escape sequence (a CSV
+    # cell's NUL is refused as the cells are read).
+    if escaped:
+        field = unstorable_field(document)
+        if field:
+            return f"{field}: holds a character no database stores (NUL or an unpaired surrogate)"
     try:
         return parse_transaction(document)
     except ValidationFailed as exc:
