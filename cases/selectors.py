@@ -54,15 +54,6 @@ def case_get_by_number(actor: Actor, number) -> Case:
     return case[0]
 
 
-def case_detail(actor: Actor, case_id: str) -> Case:
-    """A case with its events and evidence prefetched: a fixed number of queries."""
-    case = case_get(actor, case_id)
-    return (case_queryset(actor).prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor_user").order_by("created", "id")),
-        Prefetch("evidence", queryset=Evidence.objects.order_by("created", "id")),
-    ).get(pk=case.pk))
-
-
 def case_events(case: Case) -> QuerySet:
     return CaseEvent.objects.filter(case=case).order_by("created", "id")
 

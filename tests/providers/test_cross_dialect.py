@@ -130,7 +130,7 @@ def test_a_case_reads_the_same_through_every_door(api, manage_key, shared_transa
     """Opened through Mastercard, read through Decisionly, Tutelar, the native API and the selectors."""
     number = mastercard_create(api, shared_transaction).json()["caseId"]
     actor = Actor.for_api_key(manage_key[0])
-    case = selectors.case_detail(actor, Case.objects.get(number=number).case_id)
+    case = selectors.case_get(actor, Case.objects.get(number=number).case_id)
 
     decisionly = api.get(f"{DECISIONLY}/cases/{case.case_id}").json()
     tutelar = api.get(f"{TUTELAR}/view/{case.case_id}").json()["data"]
