@@ -125,6 +125,13 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Note"
     EVIDENCE = "evidence", "Evidence"
     AMOUNT = "amount", "Amount"
+    # Consumer regulation (SPEC section 13): clock changes, provisional credit movements, letters
+    # sent, and the warnings before a regulatory due date (2 business days; Decisionly's 12 hours).
+    REGULATION = "regulation", "Regulation"
+    CREDIT = "credit", "Provisional credit"
+    LETTER = "letter", "Letter sent"
+    REG_DUE_SOON = "reg_due_soon", "Regulatory deadline approaching"
+    REG_DUE_12H = "reg_due_12h", "Resolution deadline in 12 hours"
 
 
 class ClaimStatus(models.TextChoices):
@@ -146,6 +153,39 @@ class FeeType(models.TextChoices):
 class FeeAmountType(models.TextChoices):
     PRICE = "price", "Price"
     PERCENTAGE = "percentage", "Percentage"
+
+
+class ConsumerRegulation(models.TextChoices):
+    US = "us", "United States (Reg E and Reg Z)"
+    NONE = "none", "None"
+
+
+class RegulationRule(models.TextChoices):
+    REG_E = "reg_e", "Reg E"
+    REG_Z = "reg_z", "Reg Z"
+
+
+class RegulationStatus(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    BREACHED = "breached", "Breached"
+    MET = "met", "Met"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class ProvisionalCreditStatus(models.TextChoices):
+    NONE = "none", "None"
+    GRANTED = "granted", "Granted"
+    FINAL = "final", "Final"
+    REVERSED = "reversed", "Reversed"
+
+
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    PROVISIONAL_CREDIT_NOTICE = "provisional_credit_notice", "Provisional credit notice"
+    RESULTS = "results", "Results of the investigation"
+    PROVISIONAL_CREDIT_REVERSAL = "provisional_credit_reversal", "Provisional credit reversal notice"
+    RESOLUTION = "resolution", "Resolution in the cardholder's favour"
 
 
 DEFAULT_LEVELS = ["level_1", "level_2", "level_3"]

@@ -212,3 +212,19 @@ class IdempotencyKeyInUse(DisputeError):
     code = "idempotency_key_in_use"
     status = 409
     title = "Idempotency key in use"
+
+
+class ProvisionalCreditRefused(DisputeError):
+    """A provisional-credit action the case's ledger does not allow now (SPEC section 13)."""
+
+    code = "provisional_credit_not_allowed"
+    status = 409
+    title = "Provisional credit action not allowed"
+
+    def __init__(self, message: str, *, action: str, provisional_credit_status: str):
+        self.action = action
+        super().__init__(message, action=action, provisional_credit_status=provisional_credit_status)
+
+
+class LetterNotFound(NotFound):
+    title = "Letter not found"

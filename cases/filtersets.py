@@ -10,7 +10,17 @@ from django import forms
 from django.db.models import F, Q
 
 from cases import lifecycle
-from cases.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, CaseStatus, DisputeType, Network, Reason, Source
+from cases.choices import (
+    ACTIVE_STATUSES,
+    TERMINAL_STATUSES,
+    CaseStatus,
+    DisputeType,
+    Network,
+    Reason,
+    RegulationRule,
+    RegulationStatus,
+    Source,
+)
 from cases.models import Case
 
 STATUS_GROUPS = {"open": [s.value for s in ACTIVE_STATUSES], "closed": [s.value for s in TERMINAL_STATUSES]}
@@ -47,6 +57,11 @@ class CaseFilterSet(filters.FilterSet):
     deadline_after = filters.DateFilter(field_name="next_deadline", lookup_expr="gte")
     deadline_before = filters.DateFilter(field_name="next_deadline", lookup_expr="lte")
     overdue = filters.BooleanFilter(method="filter_overdue", widget=forms.NullBooleanSelect)
+    # Consumer regulation (SPEC section 13): the rule (`none` for cases without one) and the clock status.
+    regulation_rule = filters.MultipleChoiceFilter(choices=RegulationRule.choices + [("none", "None")],
+                                                   method="filter_regulation_rule", label="Regulation")
+    regulation_status = filters.MultipleChoiceFilter(choices=RegulationStatus.choices, distinct=False,
+                                                     label="Regulation status")
     q = filters.CharFilter(method="filter_q", max_length=126, label="Search")
     ordering = filters.ChoiceFilter(choices=[(k, k) for k in ORDERINGS], method="filter_ordering",
                                     empty_label=None)
@@ -65,6 +80,10 @@ class CaseFilterSet(filters.FilterSet):
         if value == "none":
             return queryset.filter(review_status__isnull=True)
         return queryset.filter(review_status=value)
+
+    def filter_regulation_rule(self, queryset, name, values):
+        rules = sorted("" if value == "none" else value for value in values)
+        return queryset.filter(regulation_rule__in=rules) if rules else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -30,6 +30,8 @@ class CardholderInput:
     state: str = ""
     postal_code: str = ""
     country: str = ""
+    account_opened_on: date | None = None
+    billing_cycle_day: int | None = None
 
 
 @dataclass
@@ -85,3 +87,5 @@ class CaseInput:
     issuer_evidence: dict = field(default_factory=dict)
     custom_fields: dict = field(default_factory=dict)
     comments: str = ""
+    # When the cardholder told the issuer (SPEC 13); None: the case's creation time.
+    cardholder_notified_at: datetime | None = None

@@ -112,6 +112,7 @@ CASE_PERMISSIONS = {
     "mark_case_reviewed": "Can clear a case's review status",
     "change_case_amount": "Can change a case's disputed (trusted) amount",
     "add_case_note": "Can add a note to a case",
+    "manage_provisional_credit": "Can grant, reverse or make final a case's provisional credit",
 }
 
 
@@ -120,13 +121,15 @@ def permission_for(transition_name: str) -> str:
 
 
 def next_deadline(case):
-    """The earliest deadline the issuer must act on in the current status (None while waiting)."""
+    """The earliest deadline the issuer must act on: the network's in the current status (None
+    while waiting) or the earliest open regulatory due date (SPEC section 13)."""
+    dates = [getattr(case, "regulation_next_due", None)]
     if case.status == CaseStatus.CREATED:
-        dates = [d for d in (case.chargeback_due_date, case.internal_due_date) if d]
-        return min(dates) if dates else None
-    if case.status in (CaseStatus.CHARGEBACK_REPRESENTED, CaseStatus.PREARB_RECEIVED, CaseStatus.PREARB_REBUTTED):
-        return case.response_due_date
-    return None
+        dates += [case.chargeback_due_date, case.internal_due_date]
+    elif case.status in (CaseStatus.CHARGEBACK_REPRESENTED, CaseStatus.PREARB_RECEIVED, CaseStatus.PREARB_REBUTTED):
+        dates.append(case.response_due_date)
+    dates = [d for d in dates if d]
+    return min(dates) if dates else None
 
 
 NEEDS_REVIEW = ReviewStatus.CHARGEBACK_NEEDS_REVIEW

@@ -4,8 +4,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
 from cases.actors import Actor
-from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, TransactionNotFound
-from cases.models import Cardholder, Case, CaseEvent, Claim, Evidence, Merchant, Program, Transaction
+from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, LetterNotFound, TransactionNotFound
+from cases.models import Cardholder, Case, CaseEvent, Claim, Evidence, Letter, Merchant, Program, Transaction
 
 
 def programs_for(actor: Actor) -> QuerySet:
@@ -83,6 +83,18 @@ def evidence_get(case: Case, evidence_id) -> Evidence:
         return Evidence.objects.get(case=case, pk=int(evidence_id))
     except (Evidence.DoesNotExist, TypeError, ValueError):
         raise EvidenceNotFound("No such evidence file.") from None
+
+
+def case_letters(case: Case) -> QuerySet:
+    """The case's letters, oldest first, without their PDFs."""
+    return Letter.objects.filter(case=case).defer("pdf").order_by("created", "id")
+
+
+def letter_get(case: Case, letter_id) -> Letter:
+    letter = Letter.objects.filter(case=case, pk=letter_id).first() if letter_id else None
+    if letter is None:
+        raise LetterNotFound("No such letter.")
+    return letter
 
 
 def transaction_queryset(actor: Actor) -> QuerySet:

@@ -38,6 +38,9 @@ CASE_FILTERS = PAGE + [
     OpenApiParameter("created_after", OpenApiTypes.DATETIME), OpenApiParameter("created_before", OpenApiTypes.DATETIME),
     OpenApiParameter("deadline_after", OpenApiTypes.DATE), OpenApiParameter("deadline_before", OpenApiTypes.DATE),
     OpenApiParameter("overdue", bool),
+    OpenApiParameter("regulation_rule", str, many=True, enum=["reg_e", "reg_z", "none"]),
+    OpenApiParameter("regulation_status", str, many=True,
+                     enum=["on_track", "at_risk", "breached", "met", "not_applicable"]),
     OpenApiParameter("q", str, description="Case id, ARN, card last4, merchant or cardholder name or email."),
     OpenApiParameter("ordering", str, enum=list(ORDERINGS), description="Default next_deadline (nulls last)."),
 ]
@@ -122,6 +125,20 @@ case_evidence = extend_schema_view(
 evidence_download = extend_schema_view(get=extend_schema(
     tags=TAGS_CASES, summary="Download an evidence file (attachment)", parameters=[CASE_ID, EVIDENCE_ID],
     responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(404)}))
+case_provisional_credit = extend_schema_view(post=extend_schema(
+    tags=TAGS_CASES, summary="Grant, reverse or make final the provisional credit (`manage` scope)",
+    parameters=[CASE_ID, IF_MATCH, IDEMPOTENCY_KEY], request=doc.ProvisionalCreditRequest,
+    examples=[OpenApiExample("Grant part of the amount", request_only=True,
+                             value={"action": "grant", "amount": 1500, "note": "Fraud claim, card blocked."}),
+              OpenApiExample("No error found", request_only=True, value={"action": "reverse"})],
+    responses={200: doc.Case, **errors(400, 404, 409, 412, 422)}))
+case_letters = extend_schema_view(get=extend_schema(
+    tags=TAGS_CASES, summary="Letters owed and sent to the cardholder", parameters=[CASE_ID],
+    responses={200: doc.page_of(doc.Letter), **errors(404)}))
+letter_download = extend_schema_view(get=extend_schema(
+    tags=TAGS_CASES, summary="Download a sent letter (PDF)",
+    parameters=[CASE_ID, OpenApiParameter("letter_id", int, OpenApiParameter.PATH)],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(404)}))
 transaction_list = extend_schema_view(
     get=extend_schema(tags=TAGS_STORE, summary="The transaction store", operation_id="transactions_list", parameters=PAGE + [
         OpenApiParameter("arn", str), OpenApiParameter("external_id", str),

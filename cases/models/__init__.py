@@ -4,9 +4,10 @@ from cases.models.evidence import Evidence
 from cases.models.idempotency import IdempotencyKey
 from cases.models.parties import Cardholder, Merchant
 from cases.models.programs import ApiKey, Program
+from cases.models.regulation import Letter, LetterTemplate, ProgramClosedDate
 from cases.models.transactions import Transaction
 
 __all__ = [
-    "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Merchant", "Program",
-    "Transaction",
+    "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter", "LetterTemplate",
+    "Merchant", "Program", "ProgramClosedDate", "Transaction",
 ]

@@ -13,6 +13,7 @@ from cases.choices import (
     Source,
 )
 from cases.choices import CaseStatus as S
+from cases.models.regulation import REGULATION_CONSTRAINTS, REGULATION_INDEXES, CaseRegulationFields
 
 CASE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{1,126}$", "Letters, digits, '_' and '-' only (at most 126).")
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
@@ -35,7 +36,7 @@ class Claim(models.Model):
         return self.claim_id
 
 
-class Case(FSMModelMixin, models.Model):
+class Case(FSMModelMixin, CaseRegulationFields, models.Model):
     """A dispute case. `status` changes only through the transitions below, run by cases.services."""
 
     number = models.BigAutoField(primary_key=True)
@@ -82,6 +83,7 @@ class Case(FSMModelMixin, models.Model):
             models.CheckConstraint(condition=models.Q(disputed_amount__gte=0), name="case_disputed_amount_non_negative"),
             models.CheckConstraint(condition=models.Q(status__in=[s.value for s in S]), name="case_status_valid"),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
+            *REGULATION_CONSTRAINTS,
         ]
         indexes = [
             models.Index(fields=["program", "next_deadline", "number"], name="case_queue_idx"),
@@ -100,6 +102,7 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["case_id"], name="case_case_id_idx"),
             # Few cases belong to a claim: only those carry an index entry.
             models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="case_claim_idx"),
+            *REGULATION_INDEXES,
         ]
         permissions = [(name, f"Can {label.lower()}") for name, label in rules.TRANSITION_LABELS.items()] + list(
             rules.CASE_PERMISSIONS.items()

@@ -42,6 +42,10 @@ class Cardholder(models.Model):
     state = models.CharField(max_length=100, blank=True, default="")
     postal_code = models.CharField(max_length=20, blank=True, default="")
     country = models.CharField(max_length=2, blank=True, default="")
+    # Reg E: 20 business days / 90 days for a transfer within 30 days of the account's first deposit.
+    account_opened_on = models.DateField(null=True, blank=True)
+    # Reg Z: the day of the month the statement closes (two complete billing cycles to resolve).
+    billing_cycle_day = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -50,6 +54,11 @@ class Cardholder(models.Model):
                 fields=["program", "external_id"],
                 condition=~models.Q(external_id=""),
                 name="cardholder_external_id_unique_per_program",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(billing_cycle_day__isnull=True)
+                | models.Q(billing_cycle_day__gte=1, billing_cycle_day__lte=31),
+                name="cardholder_billing_cycle_day_range",
             ),
         ]
 

@@ -1,8 +1,16 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from rest_framework_api_key.models import AbstractAPIKey
 
-from cases.choices import DEFAULT_LEVELS, ApiScope
+from cases.choices import DEFAULT_LEVELS, ApiScope, ConsumerRegulation
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. America/New_York).")
 
 
 def default_levels():
@@ -19,6 +27,15 @@ class Program(models.Model):
     default_internal_due_days = models.PositiveIntegerField(default=10, validators=[MinValueValidator(1)])
     # Cases at or above this disputed amount (minor units, program currency) need a supervisor's review.
     review_threshold = models.BigIntegerField(null=True, blank=True)
+    # Consumer regulation (SPEC section 13): `us` runs Reg E / Reg Z clocks for consumer cards.
+    consumer_regulation = models.CharField(max_length=8, choices=ConsumerRegulation.choices,
+                                           default=ConsumerRegulation.US, db_default=ConsumerRegulation.US)
+    # Every regulatory due date is a date in this zone (a notice at 23:30 here is that day's).
+    time_zone = models.CharField(max_length=64, default="America/New_York", db_default="America/New_York",
+                                 validators=[validate_time_zone])
+    # Provisional credit granted automatically when a case opens below these amounts (minor units).
+    auto_grant_fraud_below = models.BigIntegerField(null=True, blank=True)
+    auto_grant_other_below = models.BigIntegerField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,11 +9,23 @@ from django.utils import timezone
 
 from cases import lifecycle, networks
 from cases.actors import Actor
-from cases.choices import ACTIVE_STATUSES, DisputeType, EventKind, RaisedBy, Reason, ReviewStatus, TransactionStatus
+from cases.choices import (
+    ACTIVE_STATUSES,
+    DisputeType,
+    EventKind,
+    LetterKind,
+    RaisedBy,
+    Reason,
+    RegulationRule,
+    ReviewStatus,
+    TransactionStatus,
+)
 from cases.exceptions import CaseIdTaken, FieldError, OpenCaseExists, ValidationFailed
 from cases.inputs import CaseInput
 from cases.models import Case, Program
+from cases.services import provisional_credit, regulation
 from cases.services.events import event_record, require_perm
+from cases.services.letters import letter_queue
 from cases.services.transactions import transaction_find, transaction_find_or_record
 from cases.services.transitions import run_transition
 from cases.services.validation import (
@@ -134,7 +146,10 @@ def _open(program: Program, actor: Actor, data: CaseInput) -> Case:
     )
     if program.review_threshold is not None and amount >= program.review_threshold:
         case.review_status = ReviewStatus.CHARGEBACK_NEEDS_REVIEW
-    case.next_deadline = lifecycle.next_deadline(case)
+    if data.cardholder_notified_at is not None:
+        regulation.check_notice(data.cardholder_notified_at, txn.date)
+    case.notice_received_at = data.cardholder_notified_at or now
+    regulation.regulation_refresh(case)  # also sets next_deadline
     case.save(force_insert=True)  # a lost race on a constraint: see case_create
     event_record(case=case, actor=actor, kind=EventKind.CREATED, to_status=case.status,
                  changes={"source": data.source, "disputed_amount": amount, "currency": currency,
@@ -147,4 +162,16 @@ def _open(program: Program, actor: Actor, data: CaseInput) -> Case:
         run_transition(case, "reject", system, note="The transaction failed.")
     elif txn.status == TransactionStatus.REFUNDED:
         run_transition(case, "credit_merchant", system, note="The transaction was refunded.")
+    regulation_open(case, system)
     return case
+
+
+def regulation_open(case: Case, system: Actor) -> None:
+    """What a regulated case owes from its first day: the Reg Z acknowledgement, and provisional
+    credit at once where the program's auto-grant threshold says so."""
+    if not case.regulation_rule or not case.is_active:
+        return
+    if case.regulation_rule == RegulationRule.REG_Z:
+        letter_queue(case, LetterKind.ACKNOWLEDGEMENT, case.acknowledgement_due)
+    if provisional_credit.auto_grant_applies(case):
+        provisional_credit.grant(case, system, note="Granted automatically below the program's threshold.")

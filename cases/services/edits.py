@@ -7,6 +7,7 @@ from cases.actors import Actor
 from cases.choices import CaseStatus, EventKind, ReviewStatus
 from cases.exceptions import CaseClosed, FieldError, ValidationFailed
 from cases.models import Case
+from cases.services import regulation
 from cases.services.events import event_record, require_perm
 from cases.services.transitions import lock_case
 from cases.services.validation import check_custom_fields, check_issuer_evidence, check_level
@@ -29,7 +30,7 @@ def _save_with_event(case: Case, actor: Actor, kind: str, changes: dict, note: s
 
 @transaction.atomic
 def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSET, due_date=UNSET,
-                custom_fields=UNSET, issuer_evidence=UNSET, note: str = "",
+                custom_fields=UNSET, issuer_evidence=UNSET, cardholder_notified_at=UNSET, note: str = "",
                 expected_version: int | None = None) -> Case:
     """Edit level and due dates (supervisors, `manage` keys), custom fields and issuer evidence.
 
@@ -42,7 +43,7 @@ def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSE
         require_perm(actor, "cases.edit_case_deadlines", "You may not change the level or due dates.")
         if not case.is_active:
             raise CaseClosed("A closed case cannot be edited.")
-    if any(v is not UNSET for v in (custom_fields, issuer_evidence)):
+    if any(v is not UNSET for v in (custom_fields, issuer_evidence, cardholder_notified_at)):
         require_perm(actor, "cases.change_case", "You may not edit this case.")
     if level is not UNSET:
         check_level(case.program, level)
@@ -74,6 +75,14 @@ def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSE
                                               "Issuer evidence can only change before the chargeback is filed.")
             changes["issuer_evidence"] = {"before": case.issuer_evidence, "after": issuer_evidence}
             case.issuer_evidence = issuer_evidence
+    if cardholder_notified_at is not UNSET and cardholder_notified_at != case.notice_received_at:
+        # When the cardholder told the issuer starts every regulatory clock (SPEC section 13).
+        regulation.check_notice(cardholder_notified_at, case.transaction.date)
+        changes["notice_received_at"] = {"before": _jsonable(case.notice_received_at),
+                                         "after": _jsonable(cardholder_notified_at)}
+        case.notice_received_at = cardholder_notified_at
+        regulation.regulation_refresh(case)
+        changes.update(regulation.due_date_changes(case))
     if not changes:
         return case
     return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)
@@ -96,6 +105,11 @@ def case_change_amount(*, case: Case, actor: Actor, amount: int, currency: str, 
     elif amount > case.transaction.amount:
         errors.append(FieldError("amount", "amount_exceeds_transaction",
                                  "The amount cannot be higher than the transaction amount."))
+    allocated = case.disputed_amount - case.liability_remaining
+    if not errors and amount < max(allocated, case.provisional_credit_amount):
+        errors.append(FieldError("amount", "amount_below_credit_or_allocation",
+                                 "The amount cannot be lower than the provisional credit or what is already "
+                                 "recovered, written off or denied."))
     if errors:
         raise ValidationFailed(errors)
     changes = {"disputed_amount": {"before": case.disputed_amount, "after": amount}, "currency": currency}

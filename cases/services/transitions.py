@@ -72,6 +72,10 @@ def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> Case:
     event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
                  to_status=case.status, note=note,
                  changes={"response_due_date": case.response_due_date.isoformat() if case.response_due_date else None})
+    if not case.is_active:
+        from cases.services.provisional_credit import post_outcome  # the ledger builds on transitions
+
+        post_outcome(case, actor)
     return case
 
 

@@ -69,6 +69,7 @@ def parse_case_payload(data: object, *, source: str = "api", native_extensions: 
         for name in ("internal_due_date", "due_date"):
             value = r.day(name)
             setattr(case, name, None if value is MISSING else value)
+        case.cardholder_notified_at = r.moment("cardholder_notified_at")
     r.raise_errors()
     return case
 

@@ -13,8 +13,12 @@ from cases.choices import (
     DisputeType,
     EventKind,
     EvidenceCategory,
+    LetterKind,
+    ProvisionalCreditStatus,
     RaisedBy,
     Reason,
+    RegulationRule,
+    RegulationStatus,
     Source,
     TransactionStatus,
     TransactionSystem,
@@ -61,6 +65,10 @@ class Cardholder(s.Serializer):
     type = s.ChoiceField(CardholderType.choices, required=False)
     mobile = s.CharField(required=False, allow_null=True)
     billing_address = BillingAddress(required=False)
+    account_opened_on = s.DateField(required=False, allow_null=True,
+                                    help_text="Reg E: a transfer within 30 days of the first deposit has longer clocks.")
+    billing_cycle_day = s.IntegerField(required=False, allow_null=True, min_value=1, max_value=31,
+                                       help_text="Reg Z: the day of the month the statement closes.")
 
 
 class Merchant(s.Serializer):
@@ -134,6 +142,54 @@ class CaseCreate(s.Serializer):
     level = s.CharField(required=False)
     internal_due_date = s.DateField(required=False)
     due_date = s.DateField(required=False)
+    cardholder_notified_at = s.DateTimeField(required=False, help_text=(
+        "When the cardholder told the issuer (starts the Reg E / Reg Z clocks); not in the future, not before "
+        "the transaction. Default: the creation time."))
+
+
+class Regulation(s.Serializer):
+    rule = s.ChoiceField(RegulationRule.choices, allow_null=True,
+                         help_text="reg_e (consumer debit/prepaid), reg_z (consumer credit) or null.")
+    notice_received_at = s.DateTimeField(allow_null=True)
+    provisional_credit_due = s.DateField(allow_null=True, help_text="Reg E: notice + 10 (new account 20) business days.")
+    provisional_credit_notice_due = s.DateField(allow_null=True, help_text="Reg E: credit + 2 business days.")
+    investigation_due = s.DateField(allow_null=True, help_text=(
+        "Reg E: notice + 45 days (90 for point-of-sale, foreign, new account) while credit came in time; "
+        "else the provisional credit due date."))
+    results_notice_due = s.DateField(allow_null=True, help_text="Reg E: investigation finished + 3 business days.")
+    acknowledgement_due = s.DateField(allow_null=True, help_text="Reg Z: notice + 30 days.")
+    resolution_due = s.DateField(allow_null=True, help_text="Reg Z: two complete billing cycles, at most 90 days.")
+    status = s.ChoiceField(RegulationStatus.choices)
+
+
+class ProvisionalCredit(s.Serializer):
+    amount = s.IntegerField(help_text="Minor units.")
+    status = s.ChoiceField(ProvisionalCreditStatus.choices)
+    granted_at = s.DateTimeField(allow_null=True)
+    reversal_effective_on = s.DateField(allow_null=True)
+
+
+class Liability(s.Serializer):
+    original = s.IntegerField(help_text="The disputed amount; recovered + written_off + denied + remaining.")
+    recovered = s.IntegerField()
+    written_off = s.IntegerField()
+    denied = s.IntegerField()
+    remaining = s.IntegerField()
+
+
+class ProvisionalCreditRequest(s.Serializer):
+    action = s.ChoiceField([("grant", "grant"), ("reverse", "reverse"), ("make_final", "make_final")])
+    amount = s.IntegerField(required=False, min_value=1, help_text="grant only; default the disputed amount.")
+    note = s.CharField(required=False)
+
+
+class Letter(s.Serializer):
+    id = s.IntegerField()
+    kind = s.ChoiceField(LetterKind.choices)
+    due = s.DateField(allow_null=True)
+    sent_at = s.DateTimeField(allow_null=True)
+    download_url = s.CharField(allow_null=True, help_text="The PDF, once the letter is sent.")
+    created = s.DateTimeField()
 
 
 class Case(s.Serializer):
@@ -165,6 +221,9 @@ class Case(s.Serializer):
     source = s.ChoiceField(Source.choices)
     version = s.IntegerField()
     updated = s.DateTimeField()
+    regulation = Regulation()
+    provisional_credit = ProvisionalCredit()
+    liability = Liability()
 
 
 class CasePatch(s.Serializer):
@@ -174,6 +233,7 @@ class CasePatch(s.Serializer):
     custom_fields = s.DictField(child=s.CharField(allow_null=True), required=False,
                                 help_text="Merged; a null value removes the key.")
     issuer_evidence = s.JSONField(required=False, help_text="Replaced; only while the case is `created`.")
+    cardholder_notified_at = s.DateTimeField(required=False, help_text="Moves the regulatory clocks.")
     note = s.CharField(required=False)
 
 

@@ -6,6 +6,7 @@ from cases import networks
 from cases.models import Case, CaseEvent, Claim, Evidence
 
 from .case_shape import case_to_decisionly
+from .regulation import liability_to_dict, provisional_credit_to_dict, regulation_to_dict
 from .transaction_shape import format_datetime
 
 
@@ -32,7 +33,14 @@ def case_to_native(case: Case) -> dict:
         "source": case.source,
         "version": case.version,
         "updated": format_datetime(case.updated),
+        "regulation": regulation_to_dict(case),
+        "provisional_credit": provisional_credit_to_dict(case),
+        "liability": liability_to_dict(case),
     })
+    cardholder = case.transaction.cardholder
+    if cardholder is not None:
+        body["cardholder"]["account_opened_on"] = _iso(cardholder.account_opened_on)
+        body["cardholder"]["billing_cycle_day"] = cardholder.billing_cycle_day
     return body
 
 

@@ -74,6 +74,10 @@ def read_cardholder(r: Reader | None) -> CardholderInput | None:
             address.error("country", "invalid_country", "Must be an ISO 3166-1 alpha-2 country code, e.g. US.")
             country = ""
         cardholder.country = country
+    # Reg E's new-account window and Reg Z's billing cycle (SPEC section 13), both optional.
+    opened = r.day("account_opened_on")
+    cardholder.account_opened_on = opened if isinstance(opened, date) else None
+    cardholder.billing_cycle_day = r.integer("billing_cycle_day", minimum=1, maximum=31)
     return cardholder
 
 

@@ -6,10 +6,12 @@ from .claims import ClaimDetailView, ClaimListView
 from .errors import not_found
 from .evidence import CaseEvidenceView, EvidenceDownloadView
 from .parties import CardholderListView, MerchantListView, ReasonCodeListView
+from .regulation import CaseLettersView, CaseProvisionalCreditView, LetterDownloadView
 from .transactions import TransactionDetailView, TransactionListView
 
 __all__ = [
-    "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseListView", "CaseNotesView",
-    "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView", "ClaimListView", "EvidenceDownloadView",
-    "MerchantListView", "ReasonCodeListView", "TransactionDetailView", "TransactionListView", "not_found",
+    "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseLettersView", "CaseListView",
+    "CaseNotesView", "CaseProvisionalCreditView", "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView",
+    "ClaimListView", "EvidenceDownloadView", "LetterDownloadView", "MerchantListView", "ReasonCodeListView",
+    "TransactionDetailView", "TransactionListView", "not_found",
 ]

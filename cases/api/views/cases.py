@@ -75,6 +75,10 @@ class CaseDetailView(ApiView):
             value = body.day(name)
             if value is not MISSING:
                 changes[name] = value
+        if body.has("cardholder_notified_at"):
+            notified = body.moment("cardholder_notified_at")
+            if notified is not None:
+                changes["cardholder_notified_at"] = notified
         for name in ("custom_fields", "issuer_evidence"):
             value = body.raw(name)
             if value is MISSING or value is None:
