@@ -15,6 +15,7 @@ from cases import lifecycle, money, pan, services
 from cases.actors import Actor
 from cases.exceptions import DisputeError
 from cases.forms import PAN_MESSAGE, AdminLoginForm
+from cases.letters import render as letter_render
 from cases.models import (
     ApiKey,
     Cardholder,
@@ -23,11 +24,15 @@ from cases.models import (
     Claim,
     Evidence,
     IdempotencyKey,
+    Letter,
+    LetterTemplate,
     Merchant,
     Program,
+    ProgramClosedDate,
     Transaction,
 )
 from cases.services.edits import MAX_NOTE
+from cases.services.regulation import regulation_recompute_program
 from cases.services.validation import check_internal_due_date, check_level
 
 admin.site.login_form = AdminLoginForm
@@ -206,12 +211,83 @@ class EvidenceAdmin(admin.ModelAdmin):
         return False
 
 
+class ProgramClosedDateInline(admin.TabularInline):
+    model = ProgramClosedDate
+    extra = 1
+    verbose_name = "closed date"
+    verbose_name_plural = "Closed dates (beyond the Federal Reserve holidays; Reg E business days)"
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ("program_id", "name", "default_currency", "levels", "default_internal_due_days",
-                    "review_threshold", "created")
+                    "review_threshold", "consumer_regulation", "time_zone", "created")
     search_fields = ("program_id", "name")
-    list_filter = ("default_currency",)
+    list_filter = ("default_currency", "consumer_regulation")
+    inlines = [ProgramClosedDateInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The calendar, the rule or the time zone may have moved every running clock of the program.
+        if change:
+            moved = regulation_recompute_program(form.instance)
+            if moved:
+                messages.info(request, f"Regulatory due dates recomputed on {moved} case(s).")
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["program", "kind", "subject", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("subject", "body"):
+            problem = letter_render.check_template(cleaned.get(name) or "")
+            if problem:
+                self.add_error(name, f"Template error: {problem}")
+        return cleaned
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    form = LetterTemplateForm
+    list_display = ("program", "kind", "subject", "updated", "preview_link")
+    list_filter = ("program", "kind")
+    list_select_related = ("program",)
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        return format_html('<a href="{}" target="_blank">PDF</a>',
+                           reverse("admin:cases_lettertemplate_preview", args=[obj.pk]))
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+                     name="cases_lettertemplate_preview")] + super().get_urls()
+
+    def preview_view(self, request, pk):
+        """The template rendered on a sample case, as the cardholder would receive it (PDF)."""
+        from django.http import Http404, HttpResponse
+
+        template = LetterTemplate.objects.select_related("program").filter(pk=pk).first()
+        if template is None or not self.has_view_permission(request, template):
+            raise Http404
+        case, letter = letter_render.sample(template.program, template.kind)
+        rendered = letter_render.render(case, letter, source=(template.subject, template.body))
+        response = HttpResponse(letter_render.to_pdf(rendered.html), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="preview-{template.kind}.pdf"'
+        return response
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "due", "sent_at", "attempts", "last_error")
+    list_filter = ("kind",)
+    list_select_related = ("case",)
+    exclude = ("pdf",)
+    search_fields = ("=case__case_id",)
 
 
 @admin.register(ApiKey)
@@ -233,7 +309,8 @@ class MerchantAdmin(admin.ModelAdmin):
 
 @admin.register(Cardholder)
 class CardholderAdmin(admin.ModelAdmin):
-    list_display = ("name", "email", "type", "country", "program", "external_id")
+    list_display = ("name", "email", "type", "country", "account_opened_on", "billing_cycle_day", "program",
+                    "external_id")
     list_filter = ("program", "type", "country")
     search_fields = ("name", "=email", "=external_id")
     list_select_related = ("program",)

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from cases.backoffice import regulation
 from cases.views import auth, case_actions, case_page, dashboard, evidence, queue
 
 app_name = "cases"
@@ -23,5 +24,8 @@ urlpatterns = [
     path("cases/<int:number>/evidence/", evidence.UploadEvidenceView.as_view(), name="case_evidence"),
     path("cases/<int:number>/evidence/<int:evidence_id>/", evidence.DownloadEvidenceView.as_view(),
          name="evidence_download"),
+    path("cases/<int:number>/provisional-credit/<str:action>/", regulation.ProvisionalCreditView.as_view(),
+         name="case_provisional_credit"),
+    path("cases/<int:number>/letters/<int:letter_id>/", regulation.LetterView.as_view(), name="case_letter"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
 ]

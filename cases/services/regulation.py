@@ -81,7 +81,15 @@ def regulation_refresh(case: Case, *, today: date | None = None, cal: BusinessCa
     program = case.program
     before = {name: getattr(case, name) for name in STORED_FIELDS}
     case.regulation_rule = case_rule(case)
-    if not case.notice_received_at and case.regulation_rule:
+    if not case.regulation_rule:
+        # No clock: nothing to read (a case of an unregulated book opens without a calendar query).
+        for name in DUE_FIELDS:
+            setattr(case, name, None)
+        case.regulation_status = RegulationStatus.NOT_APPLICABLE
+        case.regulation_next_due = case.regulation_at_risk_on = case.regulation_breached_on = None
+        case.next_deadline = lifecycle.next_deadline(case)
+        return [name for name in STORED_FIELDS if getattr(case, name) != before[name]]
+    if not case.notice_received_at:
         case.notice_received_at = case.created or timezone.now()
     cal = cal or program_calendar(program)
     today = today or program_today(program)

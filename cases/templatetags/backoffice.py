@@ -103,7 +103,10 @@ def _text(value) -> str:
     return html.escape(str(formats.localize(value)))
 
 
-_HEADLINES = {EventKind.CREATED: "Case created", EventKind.NOTE: "Note", EventKind.AMOUNT: "Disputed amount changed"}
+_HEADLINES = {EventKind.CREATED: "Case created", EventKind.NOTE: "Note", EventKind.AMOUNT: "Disputed amount changed",
+              EventKind.REGULATION: "Regulatory clock", EventKind.CREDIT: "Provisional credit",
+              EventKind.LETTER: "Letter sent", EventKind.REG_DUE_SOON: "Regulatory deadline approaching",
+              EventKind.REG_DUE_12H: "Resolution deadline in 12 hours"}
 
 
 @register.simple_tag
@@ -127,6 +130,8 @@ def _timeline_item(entry) -> str:
         headline = f'<b>Evidence added</b> {_text(entry["name"])} <span class="muted">({_text(entry["category"])})</span>'
     else:
         headline = f"<b>{_text(_HEADLINES.get(kind, 'Edited'))}</b>"
+        if entry.get("detail"):
+            headline += f' <span class="muted">{_text(entry["detail"])}</span>'
     changes = ""
     if "changes" in entry:
         changes = f'<ul class="changes">{"".join(_change_item(*row) for row in entry["changes"])}</ul>'

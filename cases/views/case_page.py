@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.generic import View
 
 from cases import display, lifecycle, selectors, services
+from cases.backoffice.regulation import regulation_panel
 from cases.choices import EventKind
 from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
 from cases.views.base import BackOfficeMixin, actor_for, case_or_404
@@ -65,6 +66,8 @@ def timeline_entries(events) -> list[dict]:
             entry.update(name=changes.get("name", ""), category=display.choice_label(changes.get("category", "")))
         elif kind in (EventKind.EDIT, EventKind.AMOUNT):
             entry["changes"] = display.change_rows(event["changes"])
+        elif kind in (EventKind.CREDIT, EventKind.LETTER, EventKind.REG_DUE_SOON, EventKind.REG_DUE_12H):
+            entry["detail"] = event["transition"].replace("_", " ")
         entries.append(entry)
     return entries
 
@@ -104,6 +107,7 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         "review_form": forms.get("review") or ReviewForm(),
         "evidence_max_mib": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "evidence_max_files": settings.EVIDENCE_MAX_FILES,
+        "regulation": regulation_panel(request, case),
         **capabilities,
     }
     return render(request, "cases/case_detail.html", context, status=status)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.views.generic import TemplateView
 
 from cases import dashboard, lifecycle
+from cases.backoffice.regulation import regulation_figures
 from cases.choices import ACTIVE_STATUSES, CaseStatus
 from cases.templatetags.backoffice import status_tone
 from cases.views import charts
@@ -31,6 +32,7 @@ class DashboardView(BackOfficeMixin, TemplateView):
             today=today,
             week_ahead=today + timedelta(days=7),
             figures=figures,
+            regulation=regulation_figures(actor_for(self.request)),
             tiles=figures["tiles"],
             win_rate=figures["win_rate"],
             status_chart=charts.horizontal_bars(status_rows),

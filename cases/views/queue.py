@@ -10,7 +10,17 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from cases import pan, selectors
-from cases.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, CaseStatus, DisputeType, Network, Reason, Source
+from cases.choices import (
+    ACTIVE_STATUSES,
+    TERMINAL_STATUSES,
+    CaseStatus,
+    DisputeType,
+    Network,
+    Reason,
+    RegulationRule,
+    RegulationStatus,
+    Source,
+)
 from cases.filtersets import DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
 from cases.views.base import BackOfficeMixin, actor_for
 
@@ -89,7 +99,10 @@ class QueueView(BackOfficeMixin, TemplateView):
             selected_status=raw_status,
             pan_refused=pan_refused,
             query=query,
-            selected={name: query.getlist(name) for name in ("reason", "network", "dispute_type", "source")},
+            selected={name: query.getlist(name) for name in ("reason", "network", "dispute_type", "source",
+                                                             "regulation_rule", "regulation_status")},
+            regulation_rules=RegulationRule.choices + [("none", "None")],
+            regulation_statuses=RegulationStatus.choices,
             reasons=Reason.choices,
             networks=[c for c in Network.choices if c[0]],
             dispute_types=DisputeType.choices,

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.demo import seed_cases
+from cases.demo_regulation import seed_regulation_cases
 from cases.models import Program
 from cases.roles import ensure_roles
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         else:
             made = seed_cases(program, users["supervisor"])
             self.stdout.write(f"Created {made} demo cases.")
+            made = seed_regulation_cases(program, users["supervisor"])
+            self.stdout.write(f"Created {made} Reg E / Reg Z demo cases (one per clock status).")
         self.stdout.write("Demo logins (username / password):")
         for username, password, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {password:<22} ({role})")

@@ -1,0 +1,1 @@
+"""The back office: server-rendered views for the dispute team (SPEC section 7)."""
