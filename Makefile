@@ -32,6 +32,7 @@ serve: install
 
 test: install
 	./scripts/install-browser.sh
+	./scripts/install-letter-libs.sh
 	$(BIN)/python -m pytest -m "not postgres"
 	TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" ./scripts/test-postgres.sh
 

@@ -10,9 +10,9 @@ import sys
 
 from bench import env
 
-PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export")
+PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "regulation")
 HTTP_PHASES = ("intake", "queue", "casepage", "memory")
-NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export")
+NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export", "regulation")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -93,6 +93,11 @@ def main(argv: list[str]) -> int:
     if "export" in args.phases:
         env.log("phase export")
         commands.run_export(report, server_env, scale=args.scale)
+    if "regulation" in args.phases:
+        from bench import regulation
+
+        env.log("phase regulation")
+        regulation.run(report)
     print()
     print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "
           f"median of {args.runs} runs for intake")

@@ -39,6 +39,8 @@ class _Writer:
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.pg = connection.vendor == "postgresql"
+        # Columns a story does not fill (the regulation clocks, the ledger) get their defaults.
+        self.defaults = {f.attname: f.get_default() for f in self.fields if f.has_default()}
 
     def write(self, rows: list[dict]) -> None:
         if not rows:
@@ -48,11 +50,12 @@ class _Writer:
                 with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
                     names = [f.attname for f in self.fields]
                     for row in rows:
-                        copy.write_row([_pg_value(row.get(name)) for name in names])
+                        copy.write_row([_pg_value(row.get(name, self.defaults.get(name))) for name in names])
             else:
                 marks = ", ".join(["%s"] * len(self.fields))
                 cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})", [
-                    [f.get_db_prep_save(row.get(f.attname), connection) for f in self.fields] for row in rows])
+                    [f.get_db_prep_save(row.get(f.attname, self.defaults.get(f.attname)), connection)
+                     for f in self.fields] for row in rows])
 
     def next_id(self) -> int:
         pk = self.model._meta.pk.column

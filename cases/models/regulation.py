@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cases.choices import LetterKind, ProvisionalCreditStatus, RegulationRule, RegulationStatus
+from cases.models.outbox import OutboxRow
 
 
 class ProgramClosedDate(models.Model):
@@ -118,9 +119,11 @@ class LetterTemplate(models.Model):
         return f"{self.program} {self.get_kind_display()}"
 
 
-class Letter(models.Model):
-    """A letter the case owes the cardholder: the outbox row, written in the same transaction as its
-    cause and sent (rendered to PDF, stored here, e-mailed) by a task; `sent_at` marks it done."""
+class Letter(OutboxRow):
+    """A letter the case owes the cardholder: an outbox row (cases/services/outbox.py), written in
+    the same transaction as its cause and sent (rendered to PDF, stored here, e-mailed) by a task.
+    `sent_at` marks it sent; `next_attempt_at` is null once settled (sent, or waiting for a person:
+    no e-mail address)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=32, choices=LetterKind.choices)
@@ -131,17 +134,11 @@ class Letter(models.Model):
     subject = models.CharField(max_length=200, blank=True, default="")
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True, default="")
-    created = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         ordering = ["created", "id"]
-        indexes = [
-            models.Index(fields=["case", "created"], name="letter_case_idx"),
-            # The relay: letters not sent yet.
-            models.Index(fields=["created"], condition=Q(sent_at__isnull=True), name="letter_unsent_idx"),
-        ]
+        indexes = [*OutboxRow.Meta.indexes, models.Index(fields=["case", "created"], name="letter_case_idx")]
 
     def __str__(self):
         return f"{self.case_id} {self.kind}"

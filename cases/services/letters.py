@@ -1,17 +1,19 @@
-"""Letters to the cardholder (SPEC section 13): queued as outbox rows with their cause, sent once.
+"""Letters to the cardholder (SPEC section 13): outbox rows written with their cause, sent once.
 
 `letter_queue` writes the `Letter` row inside the caller's transaction (the change that owes the
-letter) and asks for it to be sent after commit; `letter_send` renders it to PDF, stores the PDF on
-the row, e-mails it through Django's e-mail backend and marks it sent, all under the row's lock,
-so a task that runs twice (a redelivered message, the relay) stores and sends it once.
+letter) and enqueues the send task after commit; the scheduled outbox relay sends any row whose
+message was lost (cases/services/outbox.py). `letters_deliver` is the task's side: it takes the
+rows still its to send (a copy of the message, or a second relay hand-out, finds nothing), renders
+each to PDF, e-mails it through Django's e-mail backend, and stores the PDF with `sent_at` in one
+transaction with the case's clock refresh and the `letter` event.
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -19,79 +21,83 @@ from cases.actors import Actor
 from cases.choices import EventKind
 from cases.letters import render as letters
 from cases.models import Case, Letter
+from cases.services import outbox
 from cases.services.events import event_record
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS_SHOWN = 500
+MAX_ERROR = 500
+# After a failed e-mail: try again after 5 minutes, then each hour (the row stays due, never lost).
+RETRY_AFTER = (timedelta(minutes=5), timedelta(hours=1))
+NO_ADDRESS = "The cardholder has no e-mail address: print and post this letter."
+
+
+def unsent_letters():
+    """Letter rows not settled yet: what the relay and the send task may take."""
+    return Letter.objects.filter(next_attempt_at__isnull=False)
 
 
 def letter_queue(case: Case, kind: str, due: date | None, context: dict | None = None) -> Letter:
     """Owe the cardholder a letter; the caller holds the transaction of its cause."""
+    from cases.tasks.letters import send_letters
+
     cardholder = case.transaction.cardholder
     letter = Letter.objects.create(case=case, kind=kind, due=due, context=context or {},
                                    recipient=(cardholder.email if cardholder else "") or "")
-    transaction.on_commit(lambda: enqueue_letter(letter.pk))
+    outbox.enqueue_on_commit(send_letters, [letter.pk])
     return letter
 
 
-def enqueue_letter(letter_id: int) -> None:
-    """After commit: hand the letter to a worker. The scheduled relay sends any row this misses."""
-    try:
-        from cases.tasks.letters import send_letter
-    except ImportError:  # the task engine is not installed in this deployment: the relay sends it
-        return
-    try:
-        send_letter.delay(letter_id)
-    except Exception:  # noqa: BLE001 - a broker that is down delays the letter, the relay sends it
-        log.warning("letter %s not enqueued; the relay will send it", letter_id)
-
-
-def _locked_unsent(letter_id: int) -> Letter | None:
-    rows = Letter.objects.filter(pk=letter_id, sent_at__isnull=True).select_related(
+def letters_deliver(ids, token: str | None = None) -> list[Letter]:
+    """Send the letters of `ids` that are still this call's to send; returns those it handled."""
+    rows = outbox.take(unsent_letters().select_related(
         "case", "case__program", "case__transaction", "case__transaction__cardholder",
-        "case__transaction__merchant")
-    if connection.features.has_select_for_update_skip_locked:
-        rows = rows.select_for_update(skip_locked=True, of=("self",))
-    return rows.first()
+        "case__transaction__merchant"), ids, token)
+    return [_deliver(letter) for letter in rows]
 
 
 def letter_send(letter_id: int) -> Letter | None:
-    """Render, store and e-mail one letter; None when it was sent already (or another worker has it)."""
+    """Send one letter now (demo data, tests, a person's "send again"); None when already settled."""
+    handled = letters_deliver([letter_id])
+    return handled[0] if handled else None
+
+
+def _deliver(letter: Letter) -> Letter:
+    case = letter.case
+    rendered = letters.render(case, letter)
+    if not letter.recipient:
+        return _record(letter, error=NO_ADDRESS, settle=True)
+    pdf = letters.to_pdf(rendered.html)
+    message = EmailMessage(subject=rendered.subject, body=strip_tags(rendered.html).strip(),
+                           from_email=settings.DEFAULT_FROM_EMAIL, to=[letter.recipient])
+    message.attach(f"{case.case_id}-{letter.kind}.pdf", pdf, "application/pdf")
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - an SMTP failure is kept on the row and retried
+        log.warning("letter %s not sent: %s", letter.pk, type(exc).__name__)
+        return _record(letter, error=f"{type(exc).__name__}: {exc}")
+    return _record(letter, pdf=pdf, subject=rendered.subject)
+
+
+@transaction.atomic
+def _record(letter: Letter, *, pdf: bytes | None = None, subject: str = "", error: str = "",
+            settle: bool = False) -> Letter:
     from cases.services.regulation import regulation_save
     from cases.services.transitions import lock_case
 
-    with transaction.atomic():
-        letter = _locked_unsent(letter_id)
-        if letter is None:
-            return None
-        case = letter.case
-        letter.attempts += 1
-        rendered = letters.render(case, letter)
-        if not letter.recipient:
-            letter.last_error = "The cardholder has no e-mail address: print and post this letter."
-            letter.save(update_fields=["attempts", "last_error"])
-            return letter
-        pdf = letters.to_pdf(rendered.html)
-        message = EmailMessage(subject=rendered.subject, body=strip_tags(rendered.html).strip(),
-                               from_email=settings.DEFAULT_FROM_EMAIL, to=[letter.recipient])
-        message.attach(f"{case.case_id}-{letter.kind}.pdf", pdf, "application/pdf")
-        try:
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - an SMTP failure is kept on the row and retried
-            letter.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ATTEMPTS_SHOWN]
-            letter.save(update_fields=["attempts", "last_error"])
-            return letter
-        letter.pdf, letter.subject, letter.sent_at, letter.last_error = pdf, rendered.subject, timezone.now(), ""
-        letter.save(update_fields=["pdf", "subject", "sent_at", "attempts", "last_error"])
-        locked = lock_case(case)
-        regulation_save(locked)
-        event_record(case=locked, actor=Actor.for_system(), kind=EventKind.LETTER, transition=letter.kind,
-                     changes={"letter_id": letter.pk, "kind": letter.kind, "due": letter.due.isoformat()
-                              if letter.due else None, "recipient_domain": letter.recipient.rpartition("@")[2]})
+    now = timezone.now()
+    letter.attempts += 1
+    letter.last_error = error[:MAX_ERROR]
+    if pdf is None:
+        delay = RETRY_AFTER[min(letter.attempts, len(RETRY_AFTER)) - 1]
+        letter.next_attempt_at = None if settle else now + delay
+        letter.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated"])
         return letter
-
-
-def letters_unsent(limit: int = 100) -> list[int]:
-    """Letters still to send, oldest first (the relay's batch)."""
-    return list(Letter.objects.filter(sent_at__isnull=True, attempts__lt=10).order_by("created")
-                .values_list("pk", flat=True)[:limit])
+    letter.pdf, letter.subject, letter.sent_at, letter.next_attempt_at = pdf, subject[:200], now, None
+    letter.save(update_fields=["pdf", "subject", "sent_at", "attempts", "last_error", "next_attempt_at", "updated"])
+    case = lock_case(letter.case)
+    regulation_save(case)  # the step the letter completes is done
+    event_record(case=case, actor=Actor.for_system(), kind=EventKind.LETTER, transition=letter.kind,
+                 changes={"letter_id": letter.pk, "kind": letter.kind,
+                          "due": letter.due.isoformat() if letter.due else None,
+                          "recipient_domain": letter.recipient.rpartition("@")[2]})
+    return letter

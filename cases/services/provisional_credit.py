@@ -26,7 +26,7 @@ from cases.models import Case
 from cases.regulation import clocks
 from cases.services.events import event_record, require_perm
 from cases.services.letters import letter_queue
-from cases.services.regulation import program_calendar, program_today, regulation_refresh
+from cases.services.regulation import STORED_FIELDS, program_calendar, program_today, regulation_refresh
 from cases.services.transitions import lock_case
 
 PC = ProvisionalCreditStatus
@@ -170,12 +170,18 @@ def auto_grant_applies(case: Case) -> bool:
     return bool(case.regulation_rule) and threshold is not None and case.disputed_amount < threshold
 
 
-def post_outcome(case: Case, actor: Actor) -> None:
-    """A case has closed (the caller saved its transition): post who bears the disputed amount.
+OUTCOME_FIELDS = ("liability_recovered", "liability_written_off", "liability_denied", "provisional_credit_status",
+                  "investigation_completed_at", *STORED_FIELDS)
+
+
+def settle_outcome(case: Case) -> tuple[dict, tuple | None]:
+    """A case is closing (its transition ran in memory): post who bears the disputed amount.
 
     Won or credited by the merchant: the rest is recovered and a granted credit becomes final.
     Otherwise a final credit is written off, the part never credited is denied, and a credit still
-    undecided stays in `remaining` until it is reversed or made final.
+    undecided stays in `remaining` until it is reversed or made final. Returns the changes for the
+    transition's event and the letter the closing owes (kind, due, context), if any; the caller
+    saves the case with its transition and queues the letter.
     """
     before = credit_state(case)
     if case.status in RECOVERED_STATUSES:
@@ -189,15 +195,16 @@ def post_outcome(case: Case, actor: Actor) -> None:
         undecided = case.provisional_credit_amount if case.provisional_credit_status == PC.GRANTED else 0
         case.liability_denied += max(case.liability_remaining - undecided, 0)
         kind = LetterKind.RESULTS
-    decided = case.provisional_credit_status != PC.GRANTED
-    first_completion = decided and _complete(case)
-    if credit_state(case) == before and not first_completion:
-        regulation_refresh(case)
-        case.save()
-        return
-    _record(case, actor, "outcome", f"Case {case.status}.", before)
+    first_completion = case.provisional_credit_status != PC.GRANTED and _complete(case)
+    regulation_refresh(case)
+    after = credit_state(case)
+    changes = {"liability": after["liability"]} if after != before else {}
+    if after["provisional_credit"] != before["provisional_credit"]:
+        changes["provisional_credit"] = after["provisional_credit"]
+    letter = None
     if first_completion and case.regulation_rule:
-        letter_queue(case, kind, _results_due(case), {"amount": case.disputed_amount, "status": case.status})
+        letter = (kind, _results_due(case), {"amount": case.disputed_amount, "status": case.status})
+    return changes, letter
 
 
 def provisional_credit_auto_final(now=None) -> int:

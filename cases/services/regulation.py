@@ -1,19 +1,19 @@
 """Running the consumer-regulation clocks on a case (SPEC section 13).
 
 `regulation_refresh` recomputes a locked case's rule, due dates and status in memory from its
-facts (the callers save it with their own change and event); `regulation_update_statuses` is the
-scheduled, set-based update that moves statuses as time passes, touching only the rows that change.
+facts (the callers save it with their own change and event). The scheduled update that moves
+statuses as time passes is `cases.services.regulation_sweep`.
 """
 
 import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import lifecycle
-from cases.choices import ACTIVE_STATUSES, RegulationRule, RegulationStatus
+from cases.choices import ACTIVE_STATUSES, RegulationStatus
 from cases.exceptions import ValidationFailed
 from cases.models import Case, Letter, Program, ProgramClosedDate
 from cases.regulation import clocks, rules
@@ -155,36 +155,3 @@ def regulation_recompute_program(program: Program) -> int:
                 locked.save(update_fields=[*changed, "notice_received_at", "updated"])
                 count += 1
     return count
-
-
-def regulation_update_statuses(now: datetime | None = None) -> dict[str, int]:
-    """The scheduled update: set-based UPDATEs by status window, per program time zone.
-
-    Only rows whose status changes are written: on-track cases whose at-risk day has come, running
-    cases whose breach day has come, and Reg E cases whose provisional credit due date passed
-    without a credit (their investigation is then due on that date, 1005.11(c)(2)).
-    """
-    now = now or timezone.now()
-    moved = {"investigation_due": 0, "breached": 0, "at_risk": 0}
-    zones: dict[str, list[int]] = {}
-    for pk, zone in Program.objects.values_list("pk", "time_zone"):
-        zones.setdefault(zone, []).append(pk)
-    for zone, program_ids in zones.items():
-        try:
-            today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            today = now.astimezone(zoneinfo.ZoneInfo("America/New_York")).date()
-        scope = Case.objects.filter(program_id__in=program_ids)
-        moved["investigation_due"] += scope.filter(
-            regulation_rule=RegulationRule.REG_E, provisional_credit_granted_at__isnull=True,
-            investigation_completed_at__isnull=True, provisional_credit_due__lt=today,
-            investigation_due__gt=F("provisional_credit_due"),
-        ).update(investigation_due=F("provisional_credit_due"))
-        moved["breached"] += scope.filter(
-            regulation_status__in=[RegulationStatus.ON_TRACK, RegulationStatus.AT_RISK],
-            regulation_breached_on__lte=today,
-        ).update(regulation_status=RegulationStatus.BREACHED)
-        moved["at_risk"] += scope.filter(
-            regulation_status=RegulationStatus.ON_TRACK, regulation_at_risk_on__lte=today,
-        ).update(regulation_status=RegulationStatus.AT_RISK)
-    return moved

@@ -67,15 +67,24 @@ def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> Case:
     else:
         case.response_due_date = None
     case.next_deadline = lifecycle.next_deadline(case)
-    case.version += 1
-    case.save(update_fields=["status", "response_due_date", "next_deadline", "version", "updated"])
-    event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
-                 to_status=case.status, note=note,
-                 changes={"response_due_date": case.response_due_date.isoformat() if case.response_due_date else None})
+    fields = ["status", "response_due_date", "next_deadline", "version", "updated"]
+    changes = {"response_due_date": case.response_due_date.isoformat() if case.response_due_date else None}
+    letter = None
     if not case.is_active:
-        from cases.services.provisional_credit import post_outcome  # the ledger builds on transitions
+        # Closing settles the liability and may finish the regulatory investigation (SPEC 13).
+        from cases.services import provisional_credit  # the ledger builds on transitions
 
-        post_outcome(case, actor)
+        outcome, letter = provisional_credit.settle_outcome(case)
+        changes.update(outcome)
+        fields = sorted(set(fields) | set(provisional_credit.OUTCOME_FIELDS))
+    case.version += 1
+    case.save(update_fields=fields)
+    event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
+                 to_status=case.status, note=note, changes=changes)
+    if letter:
+        from cases.services.letters import letter_queue
+
+        letter_queue(case, *letter)
     return case
 
 

@@ -24,5 +24,11 @@ SCHEDULES: tuple[Schedule, ...] = (
              description="Expires created cases past the chargeback deadline; accepts cases past the response deadline."),
     Schedule("Idempotency-key purge", "cases.purge_idempotency_keys", crontab="30 3 * * *",
              description="Deletes stored idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS."),
-    # Network queue polling (SPEC 12) and regulatory clocks (SPEC 13) are added here beside their tasks.
+    # Network queue polling (SPEC 12) is added here beside its task.
+    Schedule("Regulatory clock status", "cases.regulation_update_statuses", every_seconds=900,
+             description="Moves Reg E / Reg Z cases to at risk or breached as their due dates come (set-based)."),
+    Schedule("Regulatory final hours", "cases.regulation_final_hours", crontab="7 * * * *",
+             description="Warns 12 hours before a Reg E investigation or Reg Z resolution is due (Decisionly)."),
+    Schedule("Provisional credit auto-final", "cases.provisional_credit_auto_final", crontab="15 * * * *",
+             description="Makes granted Reg E provisional credit final at the investigation due date."),
 )

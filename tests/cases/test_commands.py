@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from cases import lifecycle, services
 from cases.choices import CaseStatus
 from cases.demo import PLAN
+from cases.demo_regulation import STORIES
 from cases.models import ApiKey, Case, CaseEvent, Program
 from tests.cases.spec_lifecycle import PATHS
 from tests.factories import make_case
@@ -86,8 +87,9 @@ def test_seed_demo_is_idempotent_and_covers_every_status(db):
     count = Case.objects.count()
     second, _ = run("seed_demo")
 
-    assert count == sum(planned for planned, _ in PLAN.values())
-    assert f"Created {count} demo cases." in first
+    # The main book, then one case per regulation clock status (cases/demo_regulation.py).
+    assert count == sum(planned for planned, _ in PLAN.values()) + len(STORIES)
+    assert f"Created {count - len(STORIES)} demo cases." in first
     assert Case.objects.count() == count
     assert "nothing added" in second
     program = Program.objects.get(program_id="demo")

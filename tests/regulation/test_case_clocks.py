@@ -10,7 +10,8 @@ from cases import services
 from cases.actors import Actor
 from cases.choices import RegulationStatus
 from cases.models import Case, ProgramClosedDate
-from cases.services.regulation import regulation_recompute_program, regulation_update_statuses
+from cases.services.regulation import regulation_recompute_program
+from cases.services.regulation_sweep import regulation_update_statuses
 from tests.factories import ProgramFactory
 from tests.regulation.helpers import regulated_case
 
@@ -136,3 +137,24 @@ def test_system_actor_can_run_auto_grant_below_threshold():
         "granted", "none", "granted")
     assert small.letters.filter(kind="provisional_credit_notice").count() == 1
     assert Actor.for_system().has_perm("cases.manage_provisional_credit")
+
+
+def test_status_update_records_the_approaching_deadline_once():
+    program = ProgramFactory()
+    case = regulated_case(program)
+    regulation_update_statuses(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
+    regulation_update_statuses(datetime(2026, 11, 27, 16, 0, tzinfo=UTC))
+    warnings = list(case.events.filter(kind="reg_due_soon").values_list("changes", flat=True))
+    assert warnings == [{"regulation_status": "at_risk", "due": "2026-12-01"}]
+
+
+def test_final_hours_warning_from_noon_program_time_once():
+    from cases.services.regulation_sweep import regulation_warn_final_hours
+
+    program = ProgramFactory()
+    case = regulated_case(program, card_type="credit")  # resolution due 2027-02-14 (90 days)
+    assert case.resolution_due == date(2027, 2, 14)
+    assert regulation_warn_final_hours(datetime(2027, 2, 14, 16, 59, tzinfo=UTC)) == 0  # 11:59 in New York
+    assert regulation_warn_final_hours(datetime(2027, 2, 14, 17, 0, tzinfo=UTC)) == 1
+    assert regulation_warn_final_hours(datetime(2027, 2, 14, 20, 0, tzinfo=UTC)) == 0
+    assert case.events.filter(kind="reg_due_12h").count() == 1

@@ -12,7 +12,7 @@ from cases.letters import render as letters
 from cases.letters.wording import required_sentence
 from cases.models import Case, CaseEvent, Letter, LetterTemplate
 from cases.services.letters import letter_send
-from cases.services.regulation import regulation_update_statuses
+from cases.services.regulation_sweep import regulation_update_statuses
 from tests.factories import ProgramFactory
 from tests.regulation.helpers import regulated_case
 
@@ -124,3 +124,32 @@ def test_unsent_letter_past_due_is_a_breach():
 def test_admin_template_syntax_error_is_reported():
     assert letters.check_template("{% if %}") is not None
     assert letters.check_template(CUSTOM_BODY) is None
+
+
+def test_send_task_and_relay_send_a_letter_once(mailoutbox):
+    from cases.services import outbox
+    from cases.tasks.letters import send_letters
+
+    case = regulated_case(ProgramFactory(), card_type="credit")
+    letter = case.letters.get()
+    assert "letters" in outbox.RELAYS
+    ids, token = outbox.claim_due(outbox.RELAYS["letters"].queryset())
+    assert ids == [letter.pk]
+    assert send_letters(ids, token) == 1
+    assert send_letters(ids, token) == 0  # a copy of the message finds nothing to send
+    assert send_letters([letter.pk]) == 0
+    assert len(mailoutbox) == 1
+    assert outbox.claim_due(outbox.RELAYS["letters"].queryset())[0] == []
+
+
+def test_failed_email_stays_due_for_the_relay(monkeypatch):
+    from django.core.mail import EmailMessage
+
+    def refuse(self, fail_silently=False):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    case = regulated_case(ProgramFactory(), card_type="credit")
+    letter = letter_send(case.letters.get().pk)
+    assert letter.sent_at is None and letter.next_attempt_at is not None and "SMTP down" in letter.last_error
+    assert letter.pdf is None

@@ -107,7 +107,7 @@ def _post_urls(case, evidence):
         view = getattr(pattern.callback, "view_class", None)
         if view is None or not hasattr(view, "post"):
             continue
-        kwargs = {"number": case.number, "name": "withdraw", "evidence_id": evidence.pk}
+        kwargs = {"number": case.number, "name": "withdraw", "evidence_id": evidence.pk, "action": "grant"}
         yield pattern.name, reverse(f"cases:{pattern.name}",
                                     kwargs={k: v for k, v in kwargs.items() if k in pattern.pattern.converters})
 
@@ -126,7 +126,7 @@ def test_every_back_office_post_needs_a_csrf_token(posted, supervisor):
     client.force_login(supervisor)
     urls = dict(_post_urls(case, evidence))
     assert {"login", "logout", "case_note", "case_deadlines", "case_reviewed", "case_amount", "case_transition",
-            "case_evidence"} <= set(urls)
+            "case_evidence", "case_provisional_credit"} <= set(urls)
     events = CaseEvent.objects.count()
     for name, url in urls.items():
         response = client.post(url, {"text": "x", "note": "x", "amount": "1.00", "level": "level_2"})
