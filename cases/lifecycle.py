@@ -7,7 +7,7 @@ Conditions are pure, named functions of the case: the API reports the names of t
 from django.utils import timezone
 
 from cases import networks
-from cases.choices import CaseStatus, Reason, ReviewStatus, TransactionStatus
+from cases.choices import CaseStatus, Reason, TransactionStatus
 
 
 def today():
@@ -130,6 +130,3 @@ def next_deadline(case):
         dates.append(case.response_due_date)
     dates = [d for d in dates if d]
     return min(dates) if dates else None
-
-
-NEEDS_REVIEW = ReviewStatus.CHARGEBACK_NEEDS_REVIEW

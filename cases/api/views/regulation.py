@@ -10,7 +10,7 @@ from cases.services.edits import MAX_NOTE
 from cases.services.provisional_credit import ACTIONS, case_provisional_credit
 
 from .. import schema
-from ..serializers.regulation import letter_to_dict
+from ..representations.regulation import letter_to_dict
 from .base import ApiView, as_int, expected_version
 from .cases import case_response
 

@@ -4,8 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cases.backoffice import regulation
-from cases.views import auth, case_actions, case_page, dashboard, evidence, queue
+from cases.backoffice.views import auth, case_actions, case_page, dashboard, evidence, queue, regulation
 
 app_name = "cases"
 

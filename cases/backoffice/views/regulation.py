@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.views.generic import View
 
 from cases import selectors
+from cases.backoffice.views.base import BackOfficeMixin, actor_for, case_or_404, forbidden, redirect_after_post
 from cases.choices import ProvisionalCreditStatus, RegulationStatus
 from cases.exceptions import DisputeError, LetterNotFound, PermissionDenied
 from cases.letters import render as letter_render
 from cases.money import format_amount
 from cases.services.provisional_credit import case_provisional_credit, liability
 from cases.services.regulation import clock_steps, local_date
-from cases.views.base import BackOfficeMixin, actor_for, case_or_404, forbidden, redirect_after_post
 
 STEP_LABELS = {
     "provisional_credit": "Provisional credit", "provisional_credit_notice": "Notice of provisional credit",

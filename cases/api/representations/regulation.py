@@ -3,8 +3,7 @@
 from django.urls import reverse
 
 from cases.models import Case, Letter
-
-from .transaction_shape import format_datetime
+from cases.wire.transaction_shape import format_datetime
 
 
 def _iso(value):
