@@ -105,6 +105,11 @@ def run(report: Report) -> None:
     report.add("regulation", "the same update run again", f"{time.monotonic() - again:.2f} s, moved {second}",
                "moves nothing", not any(second.values()))
     supervisor = Actor.for_system()
+    # The queue's usual view, timed in the same run: the machine's own pace for comparison.
+    p95, queries, _ = _queue_p95(supervisor, "status=open")
+    details["queue status=open (baseline)"] = {"p95_ms": round(p95, 2), "queries": queries}
+    report.add("regulation queue ORM", "status=open (baseline, same run)", f"p95 {p95:.1f} ms, {queries} queries",
+               note="in-process; the queue view already measured by phase queue")
     for label, query in (("regulation_status=at_risk", "regulation_status=at_risk"),
                          ("status=open&regulation_status=at_risk", "status=open&regulation_status=at_risk"),
                          ("regulation_status=breached&regulation_rule=reg_e",

@@ -59,6 +59,7 @@ INSERT INTO {event} (case_id, kind, transition, from_status, to_status, changes,
 SELECT number, %(kind)s, '', '', '', jsonb_build_object('regulation_status', regulation_status,
        'due', regulation_next_due), '', %(actor)s, NULL, NULL, '', %(now)s
 FROM moved
+RETURNING id, case_id
 """
 
 
@@ -77,7 +78,9 @@ def _batch_postgresql(window: StatusWindow, programs: list[int], today, now) -> 
         cursor.execute(sql, {"programs": programs, "sources": [str(s) for s in window.sources], "today": today,
                              "limit": BATCH, "target": str(window.target), "kind": str(window.event_kind),
                              "actor": SYSTEM, "now": now})
-        return cursor.rowcount
+        written = dict(cursor.fetchall())
+        _events_written(written)
+        return len(written)
 
 
 def _batch_orm(window: StatusWindow, programs: list[int], today, now) -> int:
@@ -91,11 +94,17 @@ def _batch_orm(window: StatusWindow, programs: list[int], today, now) -> int:
             return 0
         Case.objects.filter(pk__in=[n for n, _ in rows], regulation_status__in=window.sources).update(
             regulation_status=window.target)
-        CaseEvent.objects.bulk_create([
+        events = CaseEvent.objects.bulk_create([
             CaseEvent(case_id=number, kind=window.event_kind, actor=SYSTEM, created=now,
                       changes={"regulation_status": str(window.target), "due": due.isoformat() if due else None})
             for number, due in rows])
+        _events_written({event.pk: event.case_id for event in events})
         return len(rows)
+
+
+def _events_written(event_cases: dict[int, int]) -> None:
+    """The side effects of audit events written in bulk (event id -> case number), in the batch's
+    transaction: where the event writer has a hook for bulk writes (webhooks), it is called here."""
 
 
 def regulation_update_statuses(now: datetime | None = None) -> dict[str, int]:
@@ -124,7 +133,8 @@ def regulation_update_statuses(now: datetime | None = None) -> dict[str, int]:
 
 # Decisionly warns 12 hours before the Reg E / Reg Z resolution deadline (REFERENCE section 2). A
 # due date lasts to the end of its day in the program's zone: the warning is due from noon.
-FINAL_HOURS_FROM = 12
+FINAL_HOURS = 12
+FINAL_HOURS_FROM = 24 - FINAL_HOURS
 
 
 def regulation_warn_final_hours(now: datetime | None = None) -> int:
@@ -144,9 +154,11 @@ def regulation_warn_final_hours(now: datetime | None = None) -> int:
             ids = set(due.values_list("pk", flat=True))
             done = set(CaseEvent.objects.filter(case_id__in=ids, kind=EventKind.REG_DUE_12H,
                                                 changes__due=today.isoformat()).values_list("case_id", flat=True))
-            CaseEvent.objects.bulk_create([
-                CaseEvent(case_id=pk, kind=EventKind.REG_DUE_12H, actor=SYSTEM, changes={"due": today.isoformat()})
+            events = CaseEvent.objects.bulk_create([
+                CaseEvent(case_id=pk, kind=EventKind.REG_DUE_12H, actor=SYSTEM,
+                          changes={"due": today.isoformat(), "hours_before": FINAL_HOURS})
                 for pk in sorted(ids - done)])
+            _events_written({event.pk: event.case_id for event in events})
             warned += len(ids - done)
     return warned
 
