@@ -316,6 +316,14 @@ class CardholderAdmin(admin.ModelAdmin):
     list_select_related = ("program",)
     readonly_fields = ("program", "external_id")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The account's opening day and billing cycle move the Reg E / Reg Z clocks of its cases.
+        if change and {"account_opened_on", "billing_cycle_day", "type"} & set(form.changed_data):
+            moved = regulation_recompute_program(obj.program, transaction__cardholder=obj)
+            if moved:
+                messages.info(request, f"Regulatory due dates recomputed on {moved} case(s).")
+
 
 @admin.register(Transaction)
 class TransactionAdmin(ReadOnlyAdmin):

@@ -141,10 +141,11 @@ def due_date_changes(case: Case) -> dict:
                               for name in DUE_FIELDS}}}
 
 
-def regulation_recompute_program(program: Program) -> int:
-    """Recompute every case of a program whose clock still runs (after its calendar or settings change)."""
+def regulation_recompute_program(program: Program, **only) -> int:
+    """Recompute every case of a program whose clock still runs (after its calendar, its settings or
+    a cardholder's account facts change; `only` narrows the cases, e.g. transaction__cardholder=...)."""
     cal, today, count = program_calendar(program), program_today(program), 0
-    running = (Case.objects.filter(program=program)
+    running = (Case.objects.filter(program=program, **only)
                .filter(Q(status__in=ACTIVE_STATUSES) | Q(regulation_status__in=RUNNING))
                .select_related("program", "transaction", "transaction__cardholder").order_by("pk"))
     for case in running.iterator(chunk_size=500):
