@@ -64,9 +64,14 @@ def test_queue_filters_and_badges_by_regulation_status(analyst_client, program):
     assert "Reg E at risk" in page
 
 
-def test_dashboard_shows_regulation_tiles(analyst_client, program):
+def test_dashboard_shows_regulation_tiles(analyst_client, analyst_actor, program):
+    from cases.services.provisional_credit import case_provisional_credit
+
     case = regulated_case(program, notified_at=None)
     Case.objects.filter(pk=case.pk).update(regulation_status="breached")
+    credited = regulated_case(program, notified_at=None, amount=4_200)
+    case_provisional_credit(case=credited, actor=analyst_actor, action="grant")
     page = analyst_client.get("/dashboard/").content.decode()
     assert 'data-figure="regulation_breached">1<' in page
     assert 'data-figure="regulation_at_risk">0<' in page
+    assert "42.00 USD" in page.split('data-figure="credit_outstanding"')[1][:200]
