@@ -73,5 +73,5 @@ def test_dashboard_shows_regulation_tiles(analyst_client, analyst_actor, program
     case_provisional_credit(case=credited, actor=analyst_actor, action="grant")
     page = analyst_client.get("/dashboard/").content.decode()
     assert 'data-figure="regulation_breached">1<' in page
-    assert 'data-figure="regulation_at_risk">0<' in page
+    assert 'data-figure="regulation_at_risk">1<' in page  # the credit's notice is due in 2 business days
     assert "42.00 USD" in page.split('data-figure="credit_outstanding"')[1][:200]
