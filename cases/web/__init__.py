@@ -1,0 +1,1 @@
+"""HTTP plumbing the doors share."""
