@@ -21,8 +21,8 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "API key (scopes read,write,manage) for program demo:"
 	@$(DEV_ENV) $(BIN)/python manage.py create_api_key --program demo --scopes read,write,manage --name "make run" 2>/dev/null
-	@echo "Open http://127.0.0.1:8000/ (log in with a demo login above)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py setup_schedules
+	./scripts/run-dev.sh
 
 # Production-style serving: gunicorn, static files by WhiteNoise, persistent DB connections.
 serve: install

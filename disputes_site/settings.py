@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_celery_beat",
     "cases",
     "providers",
 ]
@@ -231,6 +232,51 @@ SPECTACULAR_SETTINGS = {
 API_KEY_CUSTOM_HEADER = "HTTP_X_API_KEY"
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "48"))
 LOGIN_THROTTLE = os.environ.get("LOGIN_THROTTLE", "10/15m")
+
+# Background work (SPEC section 10): Celery, read by disputes_site/celery.py from the CELERY_ names.
+# RabbitMQ (amqp://guest:guest@127.0.0.1:5672//) in production and CI; unset, kombu's filesystem
+# transport under var/celery/ needs no server. docs/operations.md describes the processes.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _celery_dir = Path(os.environ.get("CELERY_FILESYSTEM_DIR", BASE_DIR / "var" / "celery"))
+    for _sub in ("queue", "processed", "control"):
+        (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        "processed_folder": str(_celery_dir / "processed"),
+        "control_folder": str(_celery_dir / "control"),
+        "store_processed": False,
+    }
+# One queue name per deployment; a test run sets its own so it never takes another run's messages.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "disputes")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # tasks report through the database, never through results
+# A task is acknowledged after it ran, so a worker killed mid-task leaves its message to another
+# worker; every task is idempotent (it re-reads its row and skips what is already handled).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With late acknowledgement a worker holds only the message it runs (plus one) instead of a
+# prefetched batch that would wait behind a slow task.
+CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get("CELERY_WORKER_PREFETCH_MULTIPLIER", "1"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "300000"))  # KiB
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues after commit must not hang on a broker that is down: a short connect
+# timeout and one quick retry, after which the outbox relay sends the row instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
+CELERY_TASK_ALWAYS_EAGER = False
+# Seconds a row handed to a task stays claimed before the relay may hand it out again (a worker
+# killed mid-task): longer than any task takes.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -14,3 +14,11 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # WhiteNoise serves from STATIC_ROOT; give the suite an empty one instead of warning on every request.
 STATIC_ROOT = tempfile.mkdtemp(prefix="disputes-static-")
 WHITENOISE_USE_FINDERS = True
+
+# Unit tests run tasks in-process, at once; the PostgreSQL/RabbitMQ suite and the browser tests
+# turn this off and start real worker processes (tests/workers.py).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+if not os.environ.get("CELERY_BROKER_URL"):
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -1,10 +1,6 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from cases.models import IdempotencyKey
+from cases.services.maintenance import idempotency_keys_purge
 
 
 class Command(BaseCommand):
@@ -14,7 +10,5 @@ class Command(BaseCommand):
         parser.add_argument("--hours", type=int, default=None)
 
     def handle(self, *args, **opts):
-        hours = max(24, opts["hours"] or settings.IDEMPOTENCY_KEY_TTL_HOURS)
-        cutoff = timezone.now() - timedelta(hours=hours)
-        deleted, _ = IdempotencyKey.objects.filter(created__lt=cutoff).delete()
-        self.stdout.write(f"deleted={deleted} older_than_hours={hours}")
+        result = idempotency_keys_purge(hours=opts["hours"])
+        self.stdout.write(f"deleted={result['deleted']} older_than_hours={result['older_than_hours']}")

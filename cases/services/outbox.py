@@ -1,0 +1,144 @@
+"""The transactional outbox (SPEC section 10): how a message that must leave the system is sent.
+
+1. **Write.** A service writes the message as a row of an outbox table (built on `OutboxRow`,
+   cases/models/outbox.py: due while `next_attempt_at` is set and past) in the same transaction as
+   the change that causes it, then calls `enqueue_on_commit(task, ids)`. After commit the task goes
+   to the broker and handles the rows at once. A broker that is down fails nothing: the request
+   succeeds, the failure is logged, and the row stays due.
+2. **Relay.** `register_relay(Relay(...))` beside the task; the scheduled `cases.relay_outbox` task
+   (every few seconds) runs `claim_due` for each registered table: due rows, oldest first, locked
+   with `SELECT ... FOR UPDATE SKIP LOCKED`, leased (`next_attempt_at` moved ahead) and handed to the
+   task in chunks as `task.delay(ids, token)`. Two relays never hand out the same row, and a row
+   whose task is lost (a broker message dropped, a worker killed mid-task) is due again when its
+   lease ends: a message is delayed, never lost.
+3. **Handle.** The task calls `take(queryset, ids, token)`: in one short transaction it locks the
+   rows still its to handle (due now, or still holding the relay's lease `token`), skipping rows
+   another worker holds or that are settled, and leases them for itself. It sends outside any
+   transaction, then records each outcome in one transaction with the attempt: `next_attempt_at`
+   None when settled, or the time of the next try. A second copy of the message finds nothing to take.
+
+Delivery is at least once (a worker killed after sending, before recording, sends again); the
+receiver de-duplicates on the message id. Webhook deliveries (cases/services/webhooks.py,
+cases/tasks/webhooks.py) are the worked example; network submissions and letters follow it.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from kombu.exceptions import KombuError
+
+logger = logging.getLogger(__name__)
+
+# After a failed publish, enqueueing is skipped for this long: each request would otherwise wait
+# out the broker's connect timeout, and the relay sends the rows anyway.
+BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0
+
+
+def enqueue(task, *args) -> bool:
+    """Send `task(*args)` to the broker now; False (logged, never raised) when the broker is down."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        task.apply_async(args=args)
+    except (OSError, KombuError) as exc:  # broker or network down: the relay picks the rows up later
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("broker unavailable, %s left to the outbox relay (%s)", task.name, exc.__class__.__name__)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """After the current transaction commits, send `task(*args)`; nothing is sent if it rolls back."""
+    transaction.on_commit(lambda: enqueue(task, *args))
+
+
+def lock_rows(queryset: QuerySet) -> QuerySet:
+    """`queryset` locked for this transaction, skipping rows another transaction holds.
+
+    Only the outbox table's own rows are locked (`of=("self",)`), never a joined case or endpoint.
+    SQLite has no row locks; its IMMEDIATE transactions hold the whole database instead.
+    """
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def _lease_until(now: datetime, lease_seconds: int | None) -> datetime:
+    seconds = settings.OUTBOX_LEASE_SECONDS if lease_seconds is None else lease_seconds
+    return now + timedelta(seconds=seconds)
+
+
+def claim_due(queryset: QuerySet, *, limit: int = 1000, lease_seconds: int | None = None) -> tuple[list, str]:
+    """The relay's side: lease up to `limit` due rows of `queryset`; returns (ids, token)."""
+    now = timezone.now()
+    until = _lease_until(now, lease_seconds)
+    with transaction.atomic():
+        due = queryset.filter(next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
+        ids = list(lock_rows(due).values_list("pk", flat=True)[:limit])
+        if ids:
+            queryset.model._default_manager.filter(pk__in=ids).update(next_attempt_at=until)
+    return ids, until.isoformat()
+
+
+def take(queryset: QuerySet, ids, token: str | None = None, *, lease_seconds: int | None = None) -> list:
+    """The task's side: the rows of `ids` still this task's to handle, leased to it.
+
+    A row is taken when it is due now, or still holds the relay's lease `token` (the relay moved
+    it ahead when it handed it out). Settled rows, rows leased to someone else and rows another
+    transaction holds are skipped. Returns model instances; handle them outside any transaction.
+    """
+    now = timezone.now()
+    mine = Q(next_attempt_at__lte=now)
+    if token:
+        mine |= Q(next_attempt_at=datetime.fromisoformat(token))
+    with transaction.atomic():
+        rows = list(lock_rows(queryset.filter(mine, pk__in=list(ids)).order_by("pk")))
+        if rows:
+            until = _lease_until(now, lease_seconds)
+            queryset.model._default_manager.filter(pk__in=[row.pk for row in rows]).update(next_attempt_at=until)
+            for row in rows:
+                row.next_attempt_at = until
+    return rows
+
+
+@dataclass(frozen=True)
+class Relay:
+    """One outbox table the scheduled relay serves."""
+
+    name: str
+    queryset: Callable[[], QuerySet]  # the table's unsettled rows (the relay adds "due now")
+    task: object  # a Celery task called as task.delay(ids, token)
+    chunk: int = 50  # ids per task message
+    limit: int = 2000  # rows claimed per relay run
+
+
+RELAYS: dict[str, Relay] = {}
+
+
+def register_relay(relay: Relay) -> None:
+    RELAYS[relay.name] = relay
+
+
+def relay_due() -> dict[str, int]:
+    """Hand every due row of every registered outbox to its task; returns rows handed out per table."""
+    handed = {}
+    for relay in RELAYS.values():
+        try:
+            ids, token = claim_due(relay.queryset(), limit=relay.limit)
+        except Exception:
+            logger.exception("outbox relay %s failed", relay.name)
+            continue
+        for start in range(0, len(ids), relay.chunk):
+            if not enqueue(relay.task, ids[start:start + relay.chunk], token):
+                break  # broker down: the leases run out and the next relay run tries again
+        handed[relay.name] = len(ids)
+    return handed

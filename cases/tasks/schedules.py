@@ -1,0 +1,28 @@
+"""The beat schedules (SPEC section 10), as data: `manage.py setup_schedules` writes them as
+django-celery-beat `PeriodicTask` rows, which people then edit in the admin (Periodic tasks).
+
+Add a schedule here beside its task; `setup_schedules` creates the rows that are missing and
+leaves existing ones (and the admin's edits to them) alone unless run with `--reset`.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str  # the PeriodicTask's unique name, shown in the admin
+    task: str  # a registered task name (`@shared_task(name=...)`)
+    every_seconds: int | None = None
+    crontab: str | None = None  # "minute hour day_of_month month_of_year day_of_week", UTC
+    description: str = ""
+
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule("Outbox relay", "cases.relay_outbox", every_seconds=5,
+             description="Hands every due outbox row (webhooks, submissions, letters) to a worker."),
+    Schedule("Deadline sweep", "cases.expire_overdue", crontab="5 * * * *",
+             description="Expires created cases past the chargeback deadline; accepts cases past the response deadline."),
+    Schedule("Idempotency-key purge", "cases.purge_idempotency_keys", crontab="30 3 * * *",
+             description="Deletes stored idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS."),
+    # Network queue polling (SPEC 12) and regulatory clocks (SPEC 13) are added here beside their tasks.
+)

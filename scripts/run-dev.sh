@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make run`'s processes: the web server, a Celery worker and the beat scheduler, each logging to
+# var/log/. Ctrl-C (or any one of them exiting) stops them all. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PORT="${PORT:-8000}"
+LOG_DIR=var/log
+mkdir -p "$LOG_DIR"
+export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# Webhooks to a receiver on this machine (the demo receiver page) are allowed in development.
+export WEBHOOK_ALLOW_PRIVATE_URLS="${WEBHOOK_ALLOW_PRIVATE_URLS:-1}"
+
+pids=()
+start() {  # start NAME COMMAND...: runs COMMAND in the background, logging to var/log/NAME.log
+  local name="$1"; shift
+  "$@" >"$LOG_DIR/$name.log" 2>&1 &
+  pids+=("$!")
+  printf '  %-10s pid %-7s log %s\n' "$name" "$!" "$LOG_DIR/$name.log"
+}
+stop() {
+  trap - INT TERM EXIT
+  echo "Stopping..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+echo "Broker: ${CELERY_BROKER_URL:-filesystem (var/celery/)}"
+echo "Starting:"
+start web "$BIN/python" manage.py runserver "127.0.0.1:$PORT" --noreload
+start worker "$BIN/python" -m celery -A disputes_site worker --loglevel INFO \
+  --concurrency "${CELERY_CONCURRENCY:-2}" --hostname "worker-dev@%h"
+start beat "$BIN/python" -m celery -A disputes_site beat --loglevel INFO \
+  --pidfile ""
+# --- Network simulator (SPEC section 12): its process starts here, e.g.
+# start simulator "$BIN/python" manage.py run_network_simulator --port "${SIMULATOR_PORT:-8001}"
+echo "Open http://127.0.0.1:$PORT/ ; Ctrl-C stops everything. Follow the logs with: tail -f $LOG_DIR/*.log"
+# Stop everything as soon as any one process ends (Ctrl-C runs `stop` through the trap).
+wait -n "${pids[@]}" || true
+echo "A process exited; see its log in $LOG_DIR/."
