@@ -15,12 +15,11 @@ from cases.actors import Actor
 from cases.choices import EventKind
 from cases.exceptions import FieldError, ValidationFailed
 from cases.models import Cardholder, Case, CaseEvent, Merchant
-from cases.services.events import require_perm
+from cases.services.events import event_record_many, require_perm
 
 MERCHANT_FIELDS = ("name", "business_name", "mcc", "chargeback_email", "mobile")
 CARDHOLDER_FIELDS = ("name", "email", "mobile", "type", "address_line1", "address_line2", "city", "state",
                      "postal_code", "country")
-_EVENT_BATCH = 1000
 
 
 def _check(party, allowed: tuple, fields: dict) -> dict:
@@ -63,11 +62,7 @@ def _update(model, party, actor: Actor, allowed: tuple, prefix: str, fields: dic
     shown_on = Case.objects.filter(**{f"transaction__{prefix}": locked})
     numbers = list(shown_on.values_list("number", flat=True))
     Case.objects.filter(number__in=numbers).update(version=F("version") + 1)
-    return CaseEvent.objects.bulk_create([
-        CaseEvent(case_id=number, kind=EventKind.EDIT, changes=changes, note=note, actor=actor.label,
-                  actor_user=actor.user, actor_api_key=actor.api_key, request_id=actor.request_id)
-        for number in numbers
-    ], batch_size=_EVENT_BATCH)
+    return event_record_many(case_ids=numbers, actor=actor, kind=EventKind.EDIT, changes=changes, note=note)
 
 
 @transaction.atomic
