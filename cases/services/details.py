@@ -20,6 +20,15 @@ from cases.services.transitions import lock_case
 from cases.services.validation import check_internal_due_date, expected_delivery, transaction_day
 
 
+def _lock_for_edit(case: Case, actor: Actor) -> Case:
+    """The case under its row lock, once the actor may edit it and it is still active."""
+    require_perm(actor, "cases.change_case", "You may not edit this case.")
+    case = lock_case(case)
+    if not case.is_active:
+        raise CaseClosed("A closed case cannot be edited.")
+    return case
+
+
 def _check_fee_details(value, field: str) -> None:
     if value is not UNSET and value is not None and not isinstance(value, dict):
         raise ValidationFailed.single(field, "invalid", f"{field} must be an object.")
@@ -31,10 +40,7 @@ def case_update_details(*, case: Case, actor: Actor, dispute_type=UNSET, network
     """Change the dispute type, the network reason code (the catalog gives the reason, and the
     chargeback due date follows it) or the TDR / tax details of an active case. Returns the `edit`
     event, or None when nothing changed."""
-    require_perm(actor, "cases.change_case", "You may not edit this case.")
-    case = lock_case(case)
-    if not case.is_active:
-        raise CaseClosed("A closed case cannot be edited.")
+    case = _lock_for_edit(case, actor)
     if dispute_type is not UNSET and dispute_type not in DisputeType.values:
         raise ValidationFailed.single("dispute_type", "invalid_choice", f"Unknown dispute type {dispute_type!r}.")
     _check_fee_details(tdr_details, "tdr_details")
@@ -124,10 +130,7 @@ def case_update_transaction_details(
 
     Returns the events written, in order (none when nothing changed).
     """
-    require_perm(actor, "cases.change_case", "You may not edit this case.")
-    case = lock_case(case)
-    if not case.is_active:
-        raise CaseClosed("A closed case cannot be edited.")
+    case = _lock_for_edit(case, actor)
     txn = case.transaction
     if external_id is not UNSET and external_id != txn.external_id:
         raise ValidationFailed.single("transaction.external_id", "transaction_id_immutable",
