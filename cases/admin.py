@@ -17,8 +17,8 @@ from rest_framework_api_key.models import APIKey
 
 from cases import lifecycle, money, services
 from cases.actors import actor_for
+from cases.backoffice.forms import AdminLoginForm, DomainErrorsMixin, ScreenedFormMixin
 from cases.exceptions import DisputeError
-from cases.forms import AdminLoginForm, DomainErrorsMixin, ScreenedFormMixin
 from cases.models import (
     ApiKey,
     Cardholder,

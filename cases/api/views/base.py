@@ -6,14 +6,13 @@ from rest_framework.views import APIView
 
 from cases import selectors
 from cases.actors import actor_for
-from cases.exceptions import FieldError, PreconditionFailed, ValidationFailed
+from cases.exceptions import FieldError, InvalidQuery, PreconditionFailed, ValidationFailed
 from cases.models import Case, Program
+from cases.wire.pagination import keyset_list
+from cases.wire.reader import Reader
 
-from ..errors import InvalidQuery
-from ..pagination import keyset_list
 from ..parsers import JSONParser
 from ..permissions import HasScope
-from ..serializers.reader import Reader
 
 
 class ApiView(APIView):

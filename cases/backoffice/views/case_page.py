@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import View
 
-from cases import display, selectors, services
+from cases import selectors, services
 from cases.actors import actor_for
+from cases.backoffice import display
+from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
+from cases.backoffice.views.base import BackOfficeMixin, case_or_404
 from cases.choices import EventKind
-from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
-from cases.views.base import BackOfficeMixin, case_or_404
 
 FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_edit_deadlines",
                "amount": "can_change_amount", "review": "can_review"}
