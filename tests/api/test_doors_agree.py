@@ -2,39 +2,31 @@
 nothing is kept as a note, and what a door answers with is what the service wrote."""
 
 import pytest
-from django.test import Client
 
 from cases.choices import EventKind
 from cases.models import Case, CaseEvent
-from tests.api.conftest import ApiClient
+from tests.conftest import DoorClient, logged_in
 from tests.factories import make_api_key, make_case, make_user
-from tests.providers.conftest import DialectClient
 
 
 def notes(case):
     return list(CaseEvent.objects.filter(case=case, kind=EventKind.NOTE).values_list("note", flat=True))
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def native_patch(case, program):
     raw = make_api_key(program, ["manage"])[1]
-    return ApiClient(Client(), raw).patch(f"/api/v1/cases/{case.case_id}", {"level": case.level, "note": "Checked"})
+    return DoorClient(raw).patch(f"/api/v1/cases/{case.case_id}", {"level": case.level, "note": "Checked"})
 
 
 def back_office(case, program):
-    client = signed_in(make_user("sue", "supervisor"))
+    client = logged_in(make_user("sue", "supervisor"))
     return client.post(f"/cases/{case.number}/deadlines/", {
         "level": case.level, "internal_due_date": case.internal_due_date.isoformat(), "due_date": "",
         "note": "Checked"})
 
 
 def admin(case, program):
-    client = signed_in(make_user("root", None, is_staff=True, is_superuser=True))
+    client = logged_in(make_user("root", None, is_staff=True, is_superuser=True))
     return client.post(f"/admin/cases/case/{case.pk}/change/", {
         "level": case.level, "internal_due_date": case.internal_due_date.isoformat(), "due_date": "",
         "change_note": "Checked", "_save": "Save"})
@@ -42,7 +34,7 @@ def admin(case, program):
 
 def tutelar(case, program):
     raw = make_api_key(program, ["manage"])[1]
-    return DialectClient(raw).put(f"/api/v1/dispute/move-level/{case.case_id}",
+    return DoorClient(raw).put(f"/api/v1/dispute/move-level/{case.case_id}",
                                   {"level": case.level, "dueDate": "2030-01-01", "comments": "Checked"})
 
 
@@ -59,7 +51,7 @@ def test_an_edit_that_changes_nothing_keeps_its_note_in_every_door(program, door
 
 def test_the_back_office_says_the_note_was_kept(program):
     case = make_case(program)
-    client = signed_in(make_user("sue", "supervisor"))
+    client = logged_in(make_user("sue", "supervisor"))
     client.post(f"/cases/{case.number}/deadlines/", {
         "level": case.level, "internal_due_date": case.internal_due_date.isoformat(), "due_date": "", "note": "Seen"})
     assert "Nothing changed; your note was added." in client.get(f"/cases/{case.number}/").content.decode()
@@ -67,7 +59,7 @@ def test_the_back_office_says_the_note_was_kept(program):
 
 def test_the_native_note_answer_is_the_note_written(program):
     case = make_case(program)
-    api = ApiClient(Client(), make_api_key(program, ["write"])[1])
+    api = DoorClient(make_api_key(program, ["write"])[1])
     first = api.post(f"/api/v1/cases/{case.case_id}/notes", {"note": "One"}).json()
     second = api.post(f"/api/v1/cases/{case.case_id}/notes", {"note": "Two"}).json()
     stored = list(CaseEvent.objects.filter(case=case, kind=EventKind.NOTE).order_by("id"))
@@ -77,7 +69,7 @@ def test_the_native_note_answer_is_the_note_written(program):
 
 def test_mastercard_action_ids_are_the_events_written_even_under_one_request_id(program):
     case = make_case(program, network="mastercard", amount=20000)
-    api = DialectClient(make_api_key(program, ["manage"])[1])
+    api = DoorClient(make_api_key(program, ["manage"])[1])
     path = f"/global-processing/dispute/cases/{case.number}/trusted-amounts"
     # The same X-Request-ID twice: the answer is still each call's own event, not "the latest".
     same = {"X-Request-ID": "req-same-id"}
@@ -90,7 +82,7 @@ def test_mastercard_action_ids_are_the_events_written_even_under_one_request_id(
 
 
 def test_decisionly_auto_files_or_flags_through_one_service(program):
-    api = DialectClient(make_api_key(program, ["manage"])[1], form="basic_username")
+    api = DoorClient(make_api_key(program, ["manage"])[1], form="basic_username")
     ready, fraud = make_case(program), make_case(program, reason="fraud")
     assert api.post(f"/v2/issuer/cases/{ready.case_id}/file", {"file_mode": "auto"}).status_code == 202
     assert api.post(f"/v2/issuer/cases/{fraud.case_id}/file", {"file_mode": "auto"}).status_code == 202
