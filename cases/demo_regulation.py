@@ -64,6 +64,6 @@ def seed_regulation_cases(program, supervisor) -> int:
             elif step in ("grant", "make_final", "reverse"):
                 case = case_provisional_credit(case=case, actor=worker, action=step)
             else:
-                case = services.case_transition(case=case, transition=step, actor=worker)
+                case = services.case_transition(case=case, transition=step, actor=worker).case
         made += 1
     return made

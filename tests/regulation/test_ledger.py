@@ -35,7 +35,7 @@ def credit(case, actor, action, amount=None):
 
 def walk(case, actor, *steps):
     for step in steps:
-        case = services.case_transition(case=case, transition=step, actor=actor)
+        case = services.case_transition(case=case, transition=step, actor=actor).case
     return Case.objects.get(pk=case.pk)
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.generic import View
 
 from cases import selectors
-from cases.backoffice.views.base import BackOfficeMixin, actor_for, case_or_404, forbidden, redirect_after_post
+from cases.actors import actor_for
+from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden, redirect_after_post
 from cases.choices import ProvisionalCreditStatus, RegulationStatus
 from cases.exceptions import DisputeError, LetterNotFound, PermissionDenied
 from cases.letters import render as letter_render
