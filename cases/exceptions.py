@@ -212,3 +212,17 @@ class IdempotencyKeyInUse(DisputeError):
     code = "idempotency_key_in_use"
     status = 409
     title = "Idempotency key in use"
+
+
+class WebhookEndpointNotFound(NotFound):
+    title = "Webhook endpoint not found"
+
+
+class WebhookDeliveryNotFound(NotFound):
+    title = "Webhook delivery not found"
+
+
+class WebhookEndpointDisabled(DisputeError):
+    code = "endpoint_disabled"
+    status = 409
+    title = "Endpoint disabled"

@@ -278,6 +278,13 @@ CELERY_TASK_ALWAYS_EAGER = False
 # killed mid-task): longer than any task takes.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
 
+# Webhooks (SPEC section 11; docs/operations.md). Production refuses http and private receivers.
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
+# The key webhook secrets are encrypted with at rest (SECRET_KEY when unset); shared by web and workers.
+WEBHOOK_SECRETS_KEY = os.environ.get("WEBHOOK_SECRETS_KEY", "")
+# Concurrent sends per worker process: sends wait on receivers, not on the CPU.
+WEBHOOK_SEND_THREADS = int(os.environ.get("WEBHOOK_SEND_THREADS", "32"))
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,

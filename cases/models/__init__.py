@@ -5,8 +5,9 @@ from cases.models.idempotency import IdempotencyKey
 from cases.models.parties import Cardholder, Merchant
 from cases.models.programs import ApiKey, Program
 from cases.models.transactions import Transaction
+from cases.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Merchant", "Program",
-    "Transaction",
+    "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -4,4 +4,4 @@
 schedules are declared in `cases/tasks/schedules.py`.
 """
 
-from cases.tasks import maintenance, outbox  # noqa: F401
+from cases.tasks import maintenance, outbox, webhooks  # noqa: F401
