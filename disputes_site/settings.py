@@ -274,6 +274,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTIO
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.2}
 CELERY_TASK_ALWAYS_EAGER = False
+# Remote control (celery inspect/control) uses broadcast exchanges shared by every worker on the
+# broker; a test run turns it off to stay within its own queue.
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool("CELERY_WORKER_ENABLE_REMOTE_CONTROL", True)
 # Seconds a row handed to a task stays claimed before the relay may hand it out again (a worker
 # killed mid-task): longer than any task takes.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))

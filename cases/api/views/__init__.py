@@ -7,9 +7,19 @@ from .errors import not_found
 from .evidence import CaseEvidenceView, EvidenceDownloadView
 from .parties import CardholderListView, MerchantListView, ReasonCodeListView
 from .transactions import TransactionDetailView, TransactionListView
+from .webhooks import (
+    WebhookDeliveryListView,
+    WebhookDeliveryReplayView,
+    WebhookEndpointDetailView,
+    WebhookEndpointListView,
+    WebhookReplayFailedView,
+    WebhookRotateSecretView,
+)
 
 __all__ = [
     "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseListView", "CaseNotesView",
     "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView", "ClaimListView", "EvidenceDownloadView",
-    "MerchantListView", "ReasonCodeListView", "TransactionDetailView", "TransactionListView", "not_found",
+    "MerchantListView", "ReasonCodeListView", "TransactionDetailView", "TransactionListView",
+    "WebhookDeliveryListView", "WebhookDeliveryReplayView", "WebhookEndpointDetailView", "WebhookEndpointListView",
+    "WebhookReplayFailedView", "WebhookRotateSecretView", "not_found",
 ]
