@@ -278,7 +278,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # broker; a test run turns it off to stay within its own queue.
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool("CELERY_WORKER_ENABLE_REMOTE_CONTROL", True)
 # Seconds a row handed to a task stays claimed before the relay may hand it out again (a worker
-# killed mid-task): longer than any task takes.
+# killed mid-task): longer than any task takes (a webhook batch: two rounds of 15 s sends at most).
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
 
 # Webhooks (SPEC section 11; docs/operations.md). Production refuses http and private receivers.

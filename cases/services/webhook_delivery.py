@@ -11,11 +11,13 @@ run of failures lasting 5 days.
 import json
 import logging
 import threading
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.choices import WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpointStatus
@@ -117,11 +119,23 @@ def _record(rows, endpoints, outcomes) -> dict[str, int]:
             counts["failed"] += 1
         else:
             counts["retrying"] += 1
-    WebhookDelivery.objects.bulk_update(rows, ["status", "next_attempt_at", "attempts", "last_status_code",
-                                               "last_error", "delivered_at", "updated"])
+    _save_outcomes(rows, outcomes, now)
     WebhookAttempt.objects.bulk_create(attempts)
     _endpoint_health(succeeded, failing - succeeded, gone, now)
     return counts
+
+
+def _save_outcomes(rows, outcomes, now) -> None:
+    """One UPDATE per distinct outcome (a batch is mostly "delivered, 200"), not one per row."""
+    groups = defaultdict(list)
+    for row in rows:
+        key = (row.status, row.next_attempt_at, row.last_status_code, row.last_error, row.delivered_at,
+               row.pk in outcomes)
+        groups[key].append(row.pk)
+    for (status, next_attempt_at, code, error, delivered_at, attempted), pks in groups.items():
+        WebhookDelivery.objects.filter(pk__in=pks).update(
+            status=status, next_attempt_at=next_attempt_at, last_status_code=code, last_error=error,
+            delivered_at=delivered_at, updated=now, **({"attempts": F("attempts") + 1} if attempted else {}))
 
 
 def _endpoint_health(succeeded: set, failing: set, gone: set, now) -> None:

@@ -28,4 +28,5 @@ outbox.register_relay(outbox.Relay(
     name="webhooks",
     queryset=lambda: WebhookDelivery.objects.filter(status=WebhookDeliveryStatus.PENDING),
     task=deliver_webhooks,
+    chunk=100,  # per task: one take, one send round on the thread pool, a few UPDATEs
 ))

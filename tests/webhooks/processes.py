@@ -34,7 +34,7 @@ class Engine:
         return {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
                 "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "CELERY_BROKER_URL": self.broker_url,
                 "CELERY_QUEUE": self.queue, "CELERY_WORKER_ENABLE_REMOTE_CONTROL": "0",
-                "WEBHOOK_ALLOW_PRIVATE_URLS": "1", "OUTBOX_LEASE_SECONDS": "8", "LOG_LEVEL": "INFO",
+                "WEBHOOK_ALLOW_PRIVATE_URLS": "1", "OUTBOX_LEASE_SECONDS": "20", "LOG_LEVEL": "INFO",
                 "EVIDENCE_ROOT": str(self.tmp_dir / "evidence"), **extra}
 
     def _start(self, name: str, args: list[str], ready: str, **env) -> subprocess.Popen:

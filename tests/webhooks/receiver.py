@@ -35,7 +35,7 @@ class Receiver:
                     answer = owner.script[min(index, len(owner.script) - 1)]
                 if answer == "hang":
                     time.sleep(owner.hang_seconds)
-                    answer = 200
+                    answer = 200  # too late: the sender has given up
                 if answer == "close":
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
@@ -48,7 +48,10 @@ class Receiver:
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(reply)))
                 self.end_headers()
-                self.wfile.write(reply)
+                try:
+                    self.wfile.write(reply)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up (its timeout) or was killed
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
