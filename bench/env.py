@@ -115,7 +115,3 @@ def server_environment(**overrides: str) -> dict[str, str]:
     })
     env.update(overrides)
     return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)

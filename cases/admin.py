@@ -13,8 +13,8 @@ from rest_framework_api_key.models import APIKey
 
 from cases import lifecycle, money, pan, services
 from cases.actors import Actor
+from cases.backoffice.forms import PAN_MESSAGE, AdminLoginForm
 from cases.exceptions import DisputeError
-from cases.forms import PAN_MESSAGE, AdminLoginForm
 from cases.models import (
     ApiKey,
     Cardholder,

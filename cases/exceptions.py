@@ -53,6 +53,14 @@ class ValidationFailed(DisputeError):
         return cls([FieldError(field, code, message)])
 
 
+class InvalidQuery(ValidationFailed):
+    """A bad query parameter (limit, cursor, filter): 400, with the parameter named in `errors`."""
+
+    code = "invalid_request"
+    status = 400
+    title = "Invalid query parameter"
+
+
 class InvalidReasonCode(ValidationFailed):
     def __init__(self, code_value: str, field: str = "network_reason_code", network: str = ""):
         suffix = f" for {network}" if network else ""

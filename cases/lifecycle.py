@@ -7,7 +7,7 @@ Conditions are pure, named functions of the case: the API reports the names of t
 from django.utils import timezone
 
 from cases import networks
-from cases.choices import CaseStatus, Reason, ReviewStatus, TransactionStatus
+from cases.choices import CaseStatus, Reason, TransactionStatus
 
 
 def today():
@@ -127,6 +127,3 @@ def next_deadline(case):
     if case.status in (CaseStatus.CHARGEBACK_REPRESENTED, CaseStatus.PREARB_RECEIVED, CaseStatus.PREARB_REBUTTED):
         return case.response_due_date
     return None
-
-
-NEEDS_REVIEW = ReviewStatus.CHARGEBACK_NEEDS_REVIEW

@@ -19,12 +19,6 @@ def exponent(currency: str) -> int:
     return get_currency_precision(currency)
 
 
-def validate_currency(code: object, field: str = "currency") -> str:
-    if not isinstance(code, str) or not is_currency(code.upper()):
-        raise ValidationFailed.single(field, "invalid_currency", f"Unknown currency code: {str(code)[:10]!r}.")
-    return code.upper()
-
-
 def to_minor(amount: object, currency: str, field: str = "amount") -> int:
     """Convert a major-unit amount (number or numeric string) to minor units, refusing excess decimals."""
     if isinstance(amount, bool) or not isinstance(amount, (int, float, str, Decimal)):

@@ -112,10 +112,6 @@ SKIPS_PREARBITRATION: dict[str, frozenset[str]] = {
 FREE_CODE = re.compile(r"^[A-Za-z0-9.]{1,10}$")
 
 
-def known_networks() -> list[str]:
-    return list(CATALOG)
-
-
 def lookup(network: str, code: str) -> ReasonCode | None:
     """Find a code in the network's catalog, or in any catalog when the network is unknown."""
     if network in CATALOG:

@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "cases.middleware.RequestIdMiddleware",
+    "cases.web.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The back office's tags live with the back office, not in an app's templatetags/.
+            "libraries": {"backoffice": "cases.backoffice.templatetags"},
         },
     },
 ]
@@ -205,7 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cases.api.errors.problem_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.web.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": os.environ.get("API_THROTTLE_RATE", "6000/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -292,7 +294,7 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "cases.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "cases.web.middleware.RequestIdLogFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

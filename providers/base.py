@@ -4,7 +4,7 @@ A dialect view is a plain function `handler(request, actor, **url_kwargs) -> Htt
 `endpoint(render_error, GET=..., POST=...)` turns handlers into one URL's Django view that:
 
 - answers only the methods it was given (405 otherwise);
-- runs the shared request guards (body size, PAN screening, Idempotency-Key) from cases.guards;
+- runs the shared request guards (body size, PAN screening, Idempotency-Key) from cases.web.guards;
 - authenticates the API key in any of SPEC section 5's three header forms;
 - renders every domain error, and any unexpected one (as a 500), in the dialect's own envelope,
   never Django's HTML error page.
@@ -19,13 +19,12 @@ import logging
 from functools import wraps
 
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 from cases.actors import Actor
-from cases.api_keys import authenticate_api_key
 from cases.exceptions import AuthenticationFailed, DisputeError, NotFound, ValidationFailed
-from cases.guards import guarded, read_body, unstorable_field
+from cases.web.api_keys import authenticate_api_key
+from cases.web.guards import guarded, read_body, unstorable_field
+from cases.web.throttling import ClientRateThrottle
 
 logger = logging.getLogger("disputes.providers")
 
@@ -68,27 +67,15 @@ class ServerError(DisputeError):
     title = "Something went wrong"
 
 
-class KeyRateThrottle(SimpleRateThrottle):
-    """One rate per API key, the native API's `client` rate and cache key, so a client's budget is
-    shared by every door (SPEC section 9: API throttling, 429)."""
-
-    scope = "client"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": f"key:{request.api_key.pk}"}
-
-
 def request_actor(request) -> Actor:
     """The API key's actor; a request without a usable key is refused (each dialect's 401), one over
     the key's rate is throttled (429)."""
     api_key = authenticate_api_key(request)
     if api_key is None:
         raise AuthenticationFailed("An API key is required.")
-    request.api_key = api_key
-    throttle = KeyRateThrottle()
+    request.api_key = request.auth = api_key
+    # The native API's throttle, so a key's budget is shared by every door (SPEC section 9).
+    throttle = ClientRateThrottle()
     if not throttle.allow_request(request, None):
         raise Throttled(max(1, int(throttle.wait() or 1)))
     return Actor.for_api_key(api_key, request_id=getattr(request, "id", ""))

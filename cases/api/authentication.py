@@ -8,9 +8,9 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from cases.actors import Actor
-from cases.api_keys import authenticate_api_key
 from cases.exceptions import AuthenticationFailed
 from cases.models import ApiKey
+from cases.web.api_keys import authenticate_api_key
 
 
 def _request_id(request) -> str:

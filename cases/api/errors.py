@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions as drf
 
-from cases.exceptions import DisputeError, FieldError, ValidationFailed
+from cases.exceptions import DisputeError, FieldError
 
 logger = logging.getLogger("disputes.api")
 
@@ -37,14 +37,6 @@ _DRF_ERRORS = (
     (drf.UnsupportedMediaType, 415, "unsupported_media_type", "Unsupported media type"),
     (drf.Throttled, 429, "throttled", "Too many requests"),
 )
-
-
-class InvalidQuery(ValidationFailed):
-    """A bad query parameter (limit, cursor, filter): 400, with the parameter named in `errors`."""
-
-    code = "invalid_request"
-    status = 400
-    title = "Invalid query parameter"
 
 
 def problem(*, status: int, code: str, title: str, detail: str, errors=(), extra: dict | None = None) -> dict:

@@ -8,9 +8,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
+from cases.api.representations import openapi as doc
 from cases.filtersets import ORDERINGS, STATUS_CHOICES
-
-from .serializers import openapi as doc
 
 TAGS_CASES, TAGS_STORE = ["cases"], ["transactions and parties"]
 CASE_ID = OpenApiParameter("case_id", str, OpenApiParameter.PATH, description="The case's id.")

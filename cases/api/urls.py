@@ -8,7 +8,7 @@ from django.urls import path, re_path, register_converter
 from django.urls.converters import IntConverter, StringConverter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases.guards import guarded
+from cases.web.guards import guarded
 
 from . import views
 from .errors import render_problem

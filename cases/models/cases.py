@@ -2,9 +2,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from cases import lifecycle as rules
+from cases import lifecycle
 from cases.choices import (
     ACTIVE_STATUSES,
+    CaseStatus,
     ClaimStatus,
     DisputeType,
     RaisedBy,
@@ -12,7 +13,6 @@ from cases.choices import (
     ReviewStatus,
     Source,
 )
-from cases.choices import CaseStatus as S
 
 CASE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{1,126}$", "Letters, digits, '_' and '-' only (at most 126).")
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
@@ -50,7 +50,7 @@ class Case(FSMModelMixin, models.Model):
     network_reason_code = models.CharField(max_length=10, blank=True, default="")
     dispute_type = models.CharField(max_length=16, choices=DisputeType.choices, default=DisputeType.DISPUTE)
     level = models.CharField(max_length=32, default="level_1")
-    status = FSMField(max_length=32, choices=S.choices, default=S.CREATED, protected=True)
+    status = FSMField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.CREATED, protected=True)
     review_status = models.CharField(max_length=32, choices=ReviewStatus.choices, null=True, blank=True)
     raised_by = models.CharField(max_length=16, choices=RaisedBy.choices, default=RaisedBy.CARDHOLDER)
     dispute_date = models.DateTimeField()
@@ -80,7 +80,7 @@ class Case(FSMModelMixin, models.Model):
                 fields=["transaction"], condition=models.Q(status__in=_ACTIVE), name="one_open_case_per_transaction"
             ),
             models.CheckConstraint(condition=models.Q(disputed_amount__gte=0), name="case_disputed_amount_non_negative"),
-            models.CheckConstraint(condition=models.Q(status__in=[s.value for s in S]), name="case_status_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=[s.value for s in CaseStatus]), name="case_status_valid"),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
         ]
         indexes = [
@@ -101,8 +101,8 @@ class Case(FSMModelMixin, models.Model):
             # Few cases belong to a claim: only those carry an index entry.
             models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="case_claim_idx"),
         ]
-        permissions = [(name, f"Can {label.lower()}") for name, label in rules.TRANSITION_LABELS.items()] + list(
-            rules.CASE_PERMISSIONS.items()
+        permissions = [(name, f"Can {label.lower()}") for name, label in lifecycle.TRANSITION_LABELS.items()] + list(
+            lifecycle.CASE_PERMISSIONS.items()
         )
 
     def __str__(self):
@@ -119,70 +119,75 @@ class Case(FSMModelMixin, models.Model):
     # --- transitions (SPEC section 3). They change state in memory; the service saves under lock.
 
     @transition(
-        field=status, source=S.CREATED, target=S.CHARGEBACK_FILED,
-        conditions=[rules.before_chargeback_due_date, rules.not_under_review, rules.disputed_amount_positive,
-                    rules.transaction_succeeded, rules.fraud_card_blocked_and_reported],
-        permission=rules.permission_for("file_chargeback"),
+        field=status, source=CaseStatus.CREATED, target=CaseStatus.CHARGEBACK_FILED,
+        conditions=[lifecycle.before_chargeback_due_date, lifecycle.not_under_review, lifecycle.disputed_amount_positive,
+                    lifecycle.transaction_succeeded, lifecycle.fraud_card_blocked_and_reported],
+        permission=lifecycle.permission_for("file_chargeback"),
     )
     def file_chargeback(self):
         pass
 
-    @transition(field=status, source=S.CREATED, target=S.REJECTED, permission=rules.permission_for("reject"))
+    @transition(field=status, source=CaseStatus.CREATED, target=CaseStatus.REJECTED,
+                permission=lifecycle.permission_for("reject"))
     def reject(self):
         pass
 
-    @transition(field=status, source=S.CREATED, target=S.EXPIRED, permission=rules.permission_for("expire"))
+    @transition(field=status, source=CaseStatus.CREATED, target=CaseStatus.EXPIRED, permission=lifecycle.permission_for("expire"))
     def expire(self):
         pass
 
-    @transition(field=status, source=_ACTIVE, target=S.WITHDRAWN, permission=rules.permission_for("withdraw"))
+    @transition(field=status, source=_ACTIVE, target=CaseStatus.WITHDRAWN, permission=lifecycle.permission_for("withdraw"))
     def withdraw(self):
         pass
 
-    @transition(field=status, source=_ACTIVE, target=S.MERCHANT_CREDITED,
-                permission=rules.permission_for("credit_merchant"))
+    @transition(field=status, source=_ACTIVE, target=CaseStatus.MERCHANT_CREDITED,
+                permission=lifecycle.permission_for("credit_merchant"))
     def credit_merchant(self):
         pass
 
-    @transition(field=status, source=S.CHARGEBACK_FILED, target=S.CHARGEBACK_REPRESENTED,
-                permission=rules.permission_for("record_representment"))
+    @transition(field=status, source=CaseStatus.CHARGEBACK_FILED, target=CaseStatus.CHARGEBACK_REPRESENTED,
+                permission=lifecycle.permission_for("record_representment"))
     def record_representment(self):
         pass
 
-    @transition(field=status, source=S.CHARGEBACK_FILED, target=S.PREARB_RECEIVED,
-                permission=rules.permission_for("record_prearb_received"))
+    @transition(field=status, source=CaseStatus.CHARGEBACK_FILED, target=CaseStatus.PREARB_RECEIVED,
+                permission=lifecycle.permission_for("record_prearb_received"))
     def record_prearb_received(self):
         pass
 
-    @transition(field=status, source=S.CHARGEBACK_REPRESENTED, target=S.PREARB_FILED,
-                conditions=[rules.before_stage_deadline], permission=rules.permission_for("file_prearbitration"))
+    @transition(field=status, source=CaseStatus.CHARGEBACK_REPRESENTED, target=CaseStatus.PREARB_FILED,
+                conditions=[lifecycle.before_stage_deadline], permission=lifecycle.permission_for("file_prearbitration"))
     def file_prearbitration(self):
         pass
 
-    @transition(field=status, source=S.PREARB_FILED, target=S.PREARB_REBUTTED,
-                permission=rules.permission_for("record_prearb_rebuttal"))
+    @transition(field=status, source=CaseStatus.PREARB_FILED, target=CaseStatus.PREARB_REBUTTED,
+                permission=lifecycle.permission_for("record_prearb_rebuttal"))
     def record_prearb_rebuttal(self):
         pass
 
     @transition(
-        field=status, source=[S.PREARB_REBUTTED, S.PREARB_RECEIVED, S.CHARGEBACK_REPRESENTED],
-        target=S.ARBITRATION_FILED, conditions=[rules.arbitration_path_allowed, rules.before_stage_deadline],
-        permission=rules.permission_for("file_arbitration"),
+        field=status, source=[CaseStatus.PREARB_REBUTTED, CaseStatus.PREARB_RECEIVED, CaseStatus.CHARGEBACK_REPRESENTED],
+        target=CaseStatus.ARBITRATION_FILED, conditions=[lifecycle.arbitration_path_allowed, lifecycle.before_stage_deadline],
+        permission=lifecycle.permission_for("file_arbitration"),
     )
     def file_arbitration(self):
         pass
 
-    @transition(field=status, source=[S.CHARGEBACK_REPRESENTED, S.PREARB_RECEIVED, S.PREARB_REBUTTED],
-                target=S.ACCEPTED, conditions=[rules.before_stage_deadline], permission=rules.permission_for("accept"))
+    @transition(field=status,
+                source=[CaseStatus.CHARGEBACK_REPRESENTED, CaseStatus.PREARB_RECEIVED, CaseStatus.PREARB_REBUTTED],
+                target=CaseStatus.ACCEPTED, conditions=[lifecycle.before_stage_deadline],
+                permission=lifecycle.permission_for("accept"))
     def accept(self):
         pass
 
-    @transition(field=status, source=[S.CHARGEBACK_FILED, S.PREARB_FILED, S.ARBITRATION_FILED], target=S.WON,
-                permission=rules.permission_for("win"))
+    @transition(field=status,
+                source=[CaseStatus.CHARGEBACK_FILED, CaseStatus.PREARB_FILED, CaseStatus.ARBITRATION_FILED],
+                target=CaseStatus.WON, permission=lifecycle.permission_for("win"))
     def win(self):
         pass
 
-    @transition(field=status, source=[S.CHARGEBACK_FILED, S.PREARB_FILED, S.ARBITRATION_FILED], target=S.LOST,
-                permission=rules.permission_for("lose"))
+    @transition(field=status,
+                source=[CaseStatus.CHARGEBACK_FILED, CaseStatus.PREARB_FILED, CaseStatus.ARBITRATION_FILED],
+                target=CaseStatus.LOST, permission=lifecycle.permission_for("lose"))
     def lose(self):
         pass

@@ -1,4 +1,4 @@
-"""The Decisionly case object, read and written by the shared shape in cases.api.serializers
+"""The Decisionly case object, read and written by the shared shape in cases.wire
 (the native API's create body is the same object), plus the aliases Decisionly's own samples use.
 
 Amounts are integers in minor units. Date-times are rendered in UTC with milliseconds
@@ -6,11 +6,11 @@ Amounts are integers in minor units. Date-times are rendered in UTC with millise
 the same instant written in UTC.
 """
 
-from cases.api.serializers.case_shape import case_to_decisionly, parse_case_payload
-from cases.api.serializers.transaction_shape import format_datetime
 from cases.choices import Source
 from cases.inputs import CaseInput
 from cases.models import Case
+from cases.wire.case_shape import case_to_decisionly, parse_case_payload
+from cases.wire.transaction_shape import format_datetime
 
 
 def _alias(body: dict) -> dict:

@@ -7,9 +7,9 @@ update (PUT) …/v2-cases/*, file …/v2-cases/file-a-case, claims …/v2-claims
 from django.http import JsonResponse
 
 from cases import selectors, services
-from cases.api.pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
-from cases.api.serializers.resources import claim_to_dict
 from cases.exceptions import TransitionConditionFailed, ValidationFailed
+from cases.wire.case_shape import claim_to_dict
+from cases.wire.pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
 from providers.base import endpoint, json_object
 from providers.decisionly.errors import render_error
 from providers.decisionly.shape import parse_case, render_case

@@ -6,8 +6,8 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from cases.idempotency import request_fingerprint
 from cases.models import Case, IdempotencyKey, Transaction
+from cases.web.idempotency import request_fingerprint
 from tests.api.conftest import ApiClient, assert_problem, case_payload, transaction_payload
 from tests.factories import make_case
 

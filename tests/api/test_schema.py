@@ -4,7 +4,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from cases.api.serializers import openapi
+from cases.api.representations import openapi
 from tests.api.conftest import case_payload
 
 pytestmark = pytest.mark.django_db

@@ -156,6 +156,6 @@ def test_case_changelist_filters_and_search(admin_client, program):
 def test_admin_uses_the_throttled_login_form(db):
     from django.contrib import admin
 
-    from cases.forms import AdminLoginForm
+    from cases.backoffice.forms import AdminLoginForm
 
     assert admin.site.login_form is AdminLoginForm

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import lifecycle
 from cases.actors import Actor
-from cases.dashboard import dashboard_figures
+from cases.backoffice.dashboard import dashboard_figures
 from cases.models import Case
 from tests.factories import TransactionFactory, make_case
 

@@ -5,7 +5,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
-from cases import login_throttle
+from cases.web import login_throttle
 
 
 @pytest.fixture(autouse=True)

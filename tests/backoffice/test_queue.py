@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import lifecycle
+from cases.backoffice.templatetags import relative_deadline
 from cases.models import Case
-from cases.templatetags.backoffice import relative_deadline
 from tests.factories import TransactionFactory, make_case
 
 

@@ -7,8 +7,8 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
-from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm, TransitionForm
-from cases.templatetags.backoffice import widget
+from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm, TransitionForm
+from cases.backoffice.templatetags import widget
 from tests.factories import make_case
 
 HOSTILE = '"><script>alert(1)</script>'

@@ -5,8 +5,8 @@ from django.utils.html import escape
 
 from cases import services
 from cases.actors import Actor
+from cases.backoffice.templatetags import timeline_items
 from cases.models import Evidence
-from cases.templatetags.backoffice import timeline_items
 from tests.backoffice.conftest import PDF, case_url
 from tests.factories import TransactionFactory, make_case
 

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
-from cases import display
+from cases.backoffice import display
 
 MOMENTS = [datetime(2026, 3, 1, 0, 5, 9, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
            datetime(999, 1, 2, 3, 4, tzinfo=UTC), datetime(2026, 7, 4, 12, 0)]

@@ -6,7 +6,7 @@ import pytest
 
 from cases.exceptions import ValidationFailed
 from cases.inputs import CardholderInput, MerchantInput
-from cases.transaction_objects import parse_transaction
+from cases.wire.transaction_objects import parse_transaction
 
 
 def errors_of(document) -> list[tuple[str, str]]:

@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from cases.management.import_writers import ThreadedWriter
-from cases.services.imports import ImportResult, PreparedBatch, WriteConflict
+from cases.ingest.imports import ImportResult, PreparedBatch, WriteConflict
+from cases.ingest.writers import ThreadedWriter
 
 WAIT = 5  # seconds; a test that waits this long has failed
 

@@ -134,7 +134,7 @@ def test_worker_killed_mid_request(program, key, tmp_path, figures):
         new_worker = wait_for(lambda: [p for p in server.worker_pids() if p != worker], what="a new worker")
 
         # The key's claim outlived its worker: a retry is told the request is in flight until the
-        # claim is old enough to be abandoned (cases.idempotency.ABANDONED_AFTER), then it runs.
+        # claim is old enough to be abandoned (cases.web.idempotency.ABANDONED_AFTER), then it runs.
         in_flight = server.request("POST", CREATE_PATHS["decisionly"], json_body=body, headers=headers)
         assert in_flight.status == 409 and in_flight.json()["error"]["code"] == "idempotency_key_in_use"
         IdempotencyKey.objects.filter(key="killed-worker").update(created=timezone.now() - timedelta(minutes=3))

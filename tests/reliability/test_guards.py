@@ -6,8 +6,8 @@ import pytest
 from django.http import JsonResponse
 from django.test import RequestFactory
 
-from cases.guards import guarded, unstorable_field
 from cases.models import IdempotencyKey
+from cases.web.guards import guarded, unstorable_field
 
 
 def render_error(request, exc):

@@ -2,8 +2,8 @@
 
 from django.test import RequestFactory
 
-from cases.guards import idempotency_owner
 from cases.models import IdempotencyKey
+from cases.web.guards import idempotency_owner
 
 
 def test_api_key_owner_fits_the_column(api_keys):

@@ -14,7 +14,7 @@ from tests.reliability.doors import CREATE_PATHS, DOORS, authorization, create_b
 
 SERVICE = {
     "native": "cases.api.views.cases.services.case_create",
-    "mastercard": "providers.mastercard.services.case_create",
+    "mastercard": "providers.mastercard.views.services.case_create",
     "decisionly": "providers.decisionly.views.services.case_create",
     "tutelar": "providers.tutelar.views.services.case_create",
 }

@@ -15,8 +15,8 @@ from django.urls import URLPattern, reverse
 
 from cases import services
 from cases.actors import Actor
+from cases.backoffice.urls import urlpatterns as back_office_urls
 from cases.models import Case, CaseEvent
-from cases.urls import urlpatterns as back_office_urls
 from tests.factories import make_case
 from tests.security.test_evidence_serving import PDF
 

@@ -5,15 +5,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
-from cases.exceptions import FieldError, PreconditionFailed, ValidationFailed
+from cases.exceptions import FieldError, InvalidQuery, PreconditionFailed, ValidationFailed
 from cases.models import Case, Program
+from cases.wire.pagination import PageRequest, cursor_values, paginate
+from cases.wire.reader import Reader
 
 from ..authentication import actor_for
-from ..errors import InvalidQuery
-from ..pagination import PageRequest, cursor_values, paginate
 from ..parsers import JSONParser
 from ..permissions import HasScope
-from ..serializers.reader import Reader
 
 
 class ApiView(APIView):

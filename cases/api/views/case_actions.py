@@ -3,11 +3,11 @@
 from rest_framework.response import Response
 
 from cases import lifecycle, selectors, services
+from cases.api.representations.resources import event_to_dict, note_to_dict
 from cases.services.edits import MAX_NOTE
+from cases.wire.pagination import BY_ID
 
 from .. import schema
-from ..pagination import BY_ID
-from ..serializers.resources import event_to_dict, note_to_dict
 from .base import ApiView, as_int, expected_version, page_response
 from .cases import case_response
 

@@ -4,16 +4,15 @@ from django.urls import reverse
 from rest_framework.response import Response
 
 from cases import selectors, services
-from cases.exceptions import FieldError
+from cases.api.representations.resources import case_to_native
+from cases.exceptions import FieldError, InvalidQuery
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
+from cases.wire.case_shape import parse_case_payload
+from cases.wire.pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
+from cases.wire.reader import MISSING, json_problem
 
 from .. import schema
-from ..errors import InvalidQuery
-from ..pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
-from ..serializers.case_shape import parse_case_payload
-from ..serializers.reader import MISSING, json_problem
-from ..serializers.resources import case_to_native
 from .base import ApiView, expected_version, program_for_write
 
 

@@ -3,9 +3,9 @@
 from rest_framework.response import Response
 
 from cases import selectors, services
+from cases.wire.case_shape import claim_to_dict
 
 from .. import schema
-from ..serializers.resources import claim_to_dict
 from .base import ApiView, page_response, program_for_write
 from .transactions import NEWEST_FIRST
 

@@ -5,12 +5,12 @@ from django.http import FileResponse
 from rest_framework.response import Response
 
 from cases import selectors, services
+from cases.api.representations.resources import evidence_to_dict
 from cases.choices import EvidenceCategory
 from cases.exceptions import EvidenceNotFound, FileTooLarge
+from cases.wire.reader import Reader
 
 from .. import schema
-from ..serializers.reader import Reader
-from ..serializers.resources import evidence_to_dict
 from .base import ApiView, UploadView
 
 

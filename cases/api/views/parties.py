@@ -3,10 +3,10 @@
 from rest_framework.response import Response
 
 from cases import networks, selectors
+from cases.api.representations.resources import reason_code_to_dict
+from cases.wire.transaction_shape import cardholder_to_dict, merchant_to_dict
 
 from .. import schema
-from ..serializers.resources import reason_code_to_dict
-from ..serializers.transaction_shape import cardholder_to_dict, merchant_to_dict
 from .base import ApiView, as_int, page_response, query_text
 from .transactions import NEWEST_FIRST
 

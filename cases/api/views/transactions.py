@@ -3,10 +3,10 @@
 from rest_framework.response import Response
 
 from cases import selectors, services
+from cases.wire.pagination import Key
+from cases.wire.transaction_shape import parse_transaction_payload, transaction_to_dict
 
 from .. import schema
-from ..pagination import Key
-from ..serializers.transaction_shape import parse_transaction_payload, transaction_to_dict
 from .base import ApiView, as_int, page_response, program_for_write, query_text
 
 NEWEST_FIRST = (Key("pk", descending=True),)

@@ -23,11 +23,11 @@ from django.db import connection
 
 from cases import pan
 from cases.exceptions import ValidationFailed
-from cases.guards import unstorable_field
-from cases.management.import_writers import InlineWriter, ThreadedWriter
+from cases.ingest.imports import TransactionImport
+from cases.ingest.writers import InlineWriter, ThreadedWriter
 from cases.models import Program
-from cases.services.imports import TransactionImport
-from cases.transaction_objects import parse_transaction, unflatten
+from cases.web.guards import unstorable_field
+from cases.wire.transaction_objects import parse_transaction, unflatten
 
 MAX_LINE = 1_000_000
 

@@ -8,10 +8,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from cases import login_throttle, money, pan
+from cases import money, pan
 from cases.choices import EvidenceCategory
 from cases.exceptions import DisputeError
 from cases.services.edits import MAX_NOTE
+from cases.web import login_throttle
 
 PAN_MESSAGE = "This looks like a full card number. Enter only the last four digits."
 

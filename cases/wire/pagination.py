@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 
-from cases.exceptions import FieldError
-
-from .errors import InvalidQuery
+from cases.exceptions import FieldError, InvalidQuery
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100

@@ -10,9 +10,9 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from cases import pan, selectors
+from cases.backoffice.views.base import BackOfficeMixin, actor_for
 from cases.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, CaseStatus, DisputeType, Network, Reason, Source
 from cases.filtersets import DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
-from cases.views.base import BackOfficeMixin, actor_for
 
 PAGE_SIZE = 50
 SORTS = [("next_deadline", "Next deadline"), ("-next_deadline", "Next deadline, latest first"),

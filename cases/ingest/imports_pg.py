@@ -1,4 +1,4 @@
-"""The import's writes on PostgreSQL (cases.services.imports): COPY, one INSERT ... ON CONFLICT per
+"""The import's writes on PostgreSQL (cases.ingest.imports): COPY, one INSERT ... ON CONFLICT per
 batch, parties inserted from arrays. The statements are built once from the model's metadata; row
 values only ever travel as COPY data or as bound parameters.
 """
@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from cases.inputs import TransactionInput
 from cases.models import Transaction
 
-# The layout of a table row (cases.services.imports builds them): program, financial document id,
+# The layout of a table row (cases.ingest.imports builds them): program, financial document id,
 # the input's own fields, the parties, the creation time.
 _INPUT_FIELDS = [f.name for f in fields(TransactionInput) if f.name not in ("merchant", "cardholder",
                                                                             "financial_document_id")]

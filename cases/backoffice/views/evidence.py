@@ -4,10 +4,10 @@ from django.http import FileResponse, Http404
 from django.views.generic import View
 
 from cases import selectors, services
+from cases.backoffice.forms import EvidenceForm
+from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden
+from cases.backoffice.views.case_actions import CaseActionView
 from cases.exceptions import EvidenceNotFound
-from cases.forms import EvidenceForm
-from cases.views.base import BackOfficeMixin, case_or_404, forbidden
-from cases.views.case_actions import CaseActionView
 
 
 class UploadEvidenceView(CaseActionView):

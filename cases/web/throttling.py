@@ -1,4 +1,5 @@
-"""API throttling (SPEC section 9): one rate per API key or user, 429 `throttled` with Retry-After.
+"""API throttling (SPEC section 9), shared by the native API and the dialects: one rate per API key
+or user, 429 `throttled` with Retry-After.
 
 The rate is `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["client"]`, read at request time so a test
 or a deployment can change it with settings alone.

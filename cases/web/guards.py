@@ -11,9 +11,9 @@ from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOper
 from django.http.multipartparser import MultiPartParserError
 
 from cases import pan
-from cases.api_keys import authenticate_api_key
 from cases.exceptions import AuthenticationFailed, DisputeError, PanDetected, PayloadTooLarge, ValidationFailed
-from cases.idempotency import HEADER, run_idempotent
+from cases.web.api_keys import authenticate_api_key
+from cases.web.idempotency import HEADER, run_idempotent
 
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -21,10 +21,10 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from cases.exceptions import ValidationFailed
+from cases.ingest import imports_pg
+from cases.ingest.imports_pg import COLUMNS, FDID
 from cases.inputs import CardholderInput, MerchantInput, TransactionInput
 from cases.models import Cardholder, Merchant, Program, Transaction
-from cases.services import imports_pg
-from cases.services.imports_pg import COLUMNS, FDID
 from cases.services.transactions import _FDID_RANGE, _validate_new
 
 # A batch's rows are laid out as table rows (imports_pg.COLUMNS): program, financial document id,

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.generic import View
 
 from cases import lifecycle, services
+from cases.backoffice.forms import AmountForm, DeadlinesForm, NoteForm, ReviewForm, TransitionForm
+from cases.backoffice.views.base import BackOfficeMixin, actor_for, case_or_404, forbidden, is_htmx, redirect_after_post
+from cases.backoffice.views.case_page import PERSON_TRANSITIONS, render_case_page
 from cases.exceptions import DisputeError, PermissionDenied
-from cases.forms import AmountForm, DeadlinesForm, NoteForm, ReviewForm, TransitionForm
-from cases.views.base import BackOfficeMixin, actor_for, case_or_404, forbidden, is_htmx, redirect_after_post
-from cases.views.case_page import PERSON_TRANSITIONS, render_case_page
 
 
 def case_url(case) -> str:

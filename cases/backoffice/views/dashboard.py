@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from django.views.generic import TemplateView
 
-from cases import dashboard, lifecycle
+from cases import lifecycle
+from cases.backoffice import charts, dashboard
+from cases.backoffice.templatetags import status_tone
+from cases.backoffice.views.base import BackOfficeMixin, actor_for
 from cases.choices import ACTIVE_STATUSES, CaseStatus
-from cases.templatetags.backoffice import status_tone
-from cases.views import charts
-from cases.views.base import BackOfficeMixin, actor_for
 
 OUTCOME_SERIES = [
     (CaseStatus.WON, "Won", "won"), (CaseStatus.LOST, "Lost", "lost"), (CaseStatus.ACCEPTED, "Accepted", "accepted"),

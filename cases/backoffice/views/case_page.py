@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import View
 
-from cases import display, lifecycle, selectors, services
+from cases import lifecycle, selectors, services
+from cases.backoffice import display
+from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
+from cases.backoffice.views.base import BackOfficeMixin, actor_for, case_or_404
 from cases.choices import EventKind
-from cases.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
-from cases.views.base import BackOfficeMixin, actor_for, case_or_404
 
 # Transitions a person may run; `expire` is the deadline sweep's alone.
 PERSON_TRANSITIONS = frozenset(lifecycle.SUPERVISOR_TRANSITIONS)

@@ -3,10 +3,9 @@
 from django.urls import reverse
 
 from cases import networks
-from cases.models import Case, CaseEvent, Claim, Evidence
-
-from .case_shape import case_to_decisionly
-from .transaction_shape import format_datetime
+from cases.models import Case, CaseEvent, Evidence
+from cases.wire.case_shape import case_to_decisionly
+from cases.wire.transaction_shape import format_datetime
 
 
 def _iso(value):
@@ -54,12 +53,6 @@ def evidence_to_dict(evidence: Evidence, case: Case) -> dict:
         "sha256": evidence.sha256, "uploaded_by": evidence.uploaded_by, "created": format_datetime(evidence.created),
         "download_url": reverse("api:case-evidence-download", args=[case.case_id, evidence.pk]),
     }
-
-
-def claim_to_dict(claim: Claim) -> dict:
-    return {"claim_id": claim.claim_id, "program_id": claim.program.program_id, "status": claim.status,
-            "cases": [{"case_id": c.case_id} for c in claim.cases.all()],
-            "created": format_datetime(claim.created), "updated": format_datetime(claim.updated)}
 
 
 def reason_code_to_dict(entry: networks.ReasonCode) -> dict:

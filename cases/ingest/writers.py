@@ -8,7 +8,7 @@ import threading
 
 from django.db import connection
 
-from cases.services.imports import ImportResult, PreparedBatch, TransactionImport, WriteConflict
+from cases.ingest.imports import ImportResult, PreparedBatch, TransactionImport, WriteConflict
 
 
 class InlineWriter:

@@ -15,7 +15,7 @@ needs `cardholder`, `merchant` and `dispute` only where it describes them.
 
 from cases.choices import DisputeType, RaisedBy, Reason
 from cases.inputs import CaseInput, TransactionInput
-from cases.models import Case
+from cases.models import Case, Claim
 
 from .reader import MISSING, Reader
 from .transaction_shape import (
@@ -93,3 +93,10 @@ def case_to_decisionly(case: Case) -> dict:
         "created": format_datetime(case.created),
         "chargeback_due_date": format_date_as_datetime(case.chargeback_due_date),
     }
+
+
+def claim_to_dict(claim: Claim) -> dict:
+    """A claim as the native API and Decisionly's /claims write it."""
+    return {"claim_id": claim.claim_id, "program_id": claim.program.program_id, "status": claim.status,
+            "cases": [{"case_id": c.case_id} for c in claim.cases.all()],
+            "created": format_datetime(claim.created), "updated": format_datetime(claim.updated)}

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 
-from cases.forms import LoginForm
+from cases.backoffice.forms import LoginForm
 
 
 class LoginView(auth_views.LoginView):

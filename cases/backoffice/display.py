@@ -1,7 +1,7 @@
 """How the back office words and formats domain values: labels, sizes, times, an event's changes.
 
 Plain functions returning plain strings (the templates escape them). The case page formats each of
-its rows here once, in Python, instead of through template filters per row (cases.views.case_page).
+its rows here once, in Python, instead of through template filters per row (cases.backoffice.views.case_page).
 """
 
 from datetime import datetime

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cases.views import auth, case_actions, case_page, dashboard, evidence, queue
+from cases.backoffice.views import auth, case_actions, case_page, dashboard, evidence, queue
 
 app_name = "cases"
 

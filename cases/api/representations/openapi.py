@@ -1,6 +1,6 @@
 """Serializers that only describe the native API in its OpenAPI document (drf-spectacular).
 
-Requests are parsed by the pure functions of case_shape / transaction_shape; these classes keep the
+Requests are parsed by the pure functions of cases.wire (case_shape, transaction_shape); these classes keep the
 published schema in step with them (tests/api/test_schema.py compares real responses to them).
 """
 

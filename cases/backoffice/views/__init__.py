@@ -1,0 +1,1 @@
+"""The back-office views: one module per page or group of actions."""

@@ -1,0 +1,1 @@
+"""Mastercard Processing Dispute API, prefix /global-processing/dispute (SPEC section 6.1): views and URLs."""
