@@ -7,7 +7,7 @@ from cases.choices import WebhookDeliveryStatus, WebhookEndpointStatus, WebhookF
 from cases.webhooks.catalog import EVENT_TYPES
 
 from .schema import IDEMPOTENCY_KEY, PAGE, errors
-from .serializers.openapi import page_of
+from .representations.openapi import page_of
 
 TAGS = ["webhooks"]
 ENDPOINT_ID = OpenApiParameter("endpoint_id", str, OpenApiParameter.PATH, description="The endpoint's id (we_...).")

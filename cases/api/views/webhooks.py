@@ -6,13 +6,12 @@ An API key sees its own program's endpoints only; another program's endpoint is 
 from rest_framework.response import Response
 
 from cases.choices import ApiScope, WebhookDeliveryStatus
-from cases.exceptions import FieldError, WebhookDeliveryNotFound, WebhookEndpointNotFound
+from cases.exceptions import FieldError, InvalidQuery, WebhookDeliveryNotFound, WebhookEndpointNotFound
 from cases.models import WebhookDelivery, WebhookEndpoint
 from cases.services import webhooks as services
+from cases.wire.pagination import Key
 
 from .. import webhook_schema as schema
-from ..errors import InvalidQuery
-from ..pagination import Key
 from .base import ApiView, as_int, page_response, program_for_write
 
 MANAGE = {method: ApiScope.MANAGE for method in ("GET", "POST", "PATCH", "DELETE")}
