@@ -289,6 +289,8 @@ WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
 WEBHOOK_SECRETS_KEY = os.environ.get("WEBHOOK_SECRETS_KEY", "")
 # Concurrent sends per worker process: sends wait on receivers, not on the CPU.
 WEBHOOK_SEND_THREADS = int(os.environ.get("WEBHOOK_SEND_THREADS", "32"))
+# The back office's demo receiver page (/webhooks/demo/), for `make run`: on with DEBUG.
+WEBHOOK_DEMO_RECEIVER = env_bool("WEBHOOK_DEMO_RECEIVER", DEBUG)
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -6,8 +6,8 @@ from rest_framework import serializers as s
 from cases.choices import WebhookDeliveryStatus, WebhookEndpointStatus, WebhookFormat
 from cases.webhooks.catalog import EVENT_TYPES
 
-from .schema import IDEMPOTENCY_KEY, PAGE, errors
 from .representations.openapi import page_of
+from .schema import IDEMPOTENCY_KEY, PAGE, errors
 
 TAGS = ["webhooks"]
 ENDPOINT_ID = OpenApiParameter("endpoint_id", str, OpenApiParameter.PATH, description="The endpoint's id (we_...).")

@@ -8,13 +8,24 @@ from cases import lifecycle
 from cases.backoffice import charts, dashboard
 from cases.backoffice.templatetags import status_tone
 from cases.backoffice.views.base import BackOfficeMixin, actor_for
-from cases.choices import ACTIVE_STATUSES, CaseStatus
+from cases.choices import ACTIVE_STATUSES, CaseStatus, WebhookDisabledReason, WebhookEndpointStatus
+from cases.models import WebhookEndpoint
 
 OUTCOME_SERIES = [
     (CaseStatus.WON, "Won", "won"), (CaseStatus.LOST, "Lost", "lost"), (CaseStatus.ACCEPTED, "Accepted", "accepted"),
     (CaseStatus.MERCHANT_CREDITED, "Merchant credited", "credited"), (CaseStatus.WITHDRAWN, "Withdrawn", "withdrawn"),
     (CaseStatus.REJECTED, "Rejected", "rejected"), (CaseStatus.EXPIRED, "Expired", "expired"),
 ]
+
+
+def _webhook_notices(user) -> list:
+    """Endpoints the system disabled (410 Gone, 5 days of failures): a supervisor re-enables them."""
+    if not user.has_perm("cases.manage_webhooks"):
+        return []
+    return list(WebhookEndpoint.objects.filter(
+        status=WebhookEndpointStatus.DISABLED,
+        disabled_reason__in=[WebhookDisabledReason.GONE, WebhookDisabledReason.FAILING],
+    ).select_related("program").order_by("-disabled_at")[:20])
 
 
 class DashboardView(BackOfficeMixin, TemplateView):
@@ -28,6 +39,7 @@ class DashboardView(BackOfficeMixin, TemplateView):
         months = figures["outcomes_per_month"]
         today = lifecycle.today()
         context.update(
+            webhook_notices=_webhook_notices(self.request.user),
             today=today,
             week_ahead=today + timedelta(days=7),
             figures=figures,
