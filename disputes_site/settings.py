@@ -228,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "TransactionStatusEnum": "cases.choices.TransactionStatus",
         "CardholderTypeEnum": "cases.choices.CardholderType",
         "CardTypeEnum": "cases.choices.CardType",
+        "WebhookEndpointStatusEnum": "cases.choices.WebhookEndpointStatus",
+        "WebhookDeliveryStatusEnum": "cases.choices.WebhookDeliveryStatus",
+        "WebhookFormatEnum": "cases.choices.WebhookFormat",
     },
 }
 

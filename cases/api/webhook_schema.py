@@ -17,13 +17,13 @@ DELIVERY_ID = OpenApiParameter("delivery_id", int, OpenApiParameter.PATH)
 class WebhookEndpointCreate(s.Serializer):
     url = s.URLField(help_text="https only in production; no private, loopback or link-local address.")
     events = s.ListField(child=s.ChoiceField(choices=EVENT_TYPES), required=False, help_text="Empty: every type.")
-    format = s.ChoiceField(choices=WebhookFormat.values, required=False, default="standard")
+    format = s.ChoiceField(choices=WebhookFormat.choices, required=False, default="standard")
     description = s.CharField(required=False, max_length=500)
 
 
 class WebhookEndpointPatch(WebhookEndpointCreate):
     url = s.URLField(required=False)
-    status = s.ChoiceField(choices=WebhookEndpointStatus.values, required=False)
+    status = s.ChoiceField(choices=WebhookEndpointStatus.choices, required=False)
 
 
 class WebhookEndpoint(s.Serializer):
@@ -32,8 +32,8 @@ class WebhookEndpoint(s.Serializer):
     url = s.URLField()
     description = s.CharField()
     events = s.ListField(child=s.CharField())
-    format = s.ChoiceField(choices=WebhookFormat.values)
-    status = s.ChoiceField(choices=WebhookEndpointStatus.values)
+    format = s.ChoiceField(choices=WebhookFormat.choices)
+    status = s.ChoiceField(choices=WebhookEndpointStatus.choices)
     disabled_reason = s.CharField(allow_null=True)
     created = s.DateTimeField()
     updated = s.DateTimeField()
@@ -56,7 +56,7 @@ class WebhookDelivery(s.Serializer):
     event_id = s.CharField(help_text="The webhook-id header, the same on every attempt.")
     event_type = s.CharField()
     case_id = s.CharField(allow_null=True)
-    status = s.ChoiceField(choices=WebhookDeliveryStatus.values)
+    status = s.ChoiceField(choices=WebhookDeliveryStatus.choices)
     attempts = s.IntegerField()
     next_attempt_at = s.DateTimeField(allow_null=True)
     last_status_code = s.IntegerField(allow_null=True)
@@ -80,7 +80,7 @@ CREATE_EXAMPLE = OpenApiExample("Status changes to a receiver", request_only=Tru
     "description": "Cardholder app"})
 
 endpoint_list = extend_schema_view(
-    get=extend_schema(tags=TAGS, summary="Webhook endpoints", parameters=PAGE,
+    get=extend_schema(tags=TAGS, summary="Webhook endpoints", operation_id="webhook_endpoints_list", parameters=PAGE,
                       responses={200: page_of(WebhookEndpoint), **errors(400)}),
     post=extend_schema(tags=TAGS, summary="Add a webhook endpoint", parameters=[IDEMPOTENCY_KEY],
                        request=WebhookEndpointCreate, examples=[CREATE_EXAMPLE],
