@@ -42,8 +42,10 @@ def test_creating_on_a_new_transaction_skips_the_checks_that_cannot_fail(program
     with CaptureQueriesContext(connection) as captured:
         case = services.case_create(program=program, actor=system_actor, data=case_input())
     statements = [q["sql"].split(" ", 1)[0] for q in captured.captured_queries]
+    # The last SELECT looks up the program's webhook endpoints (none here: no delivery row).
     assert statements == ["SAVEPOINT", "SELECT", "SELECT", "INSERT", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT",
-                          "RELEASE"], statements
+                          "SELECT", "RELEASE"], statements
+    assert "cases_webhookendpoint" in captured.captured_queries[-2]["sql"]
     assert case.transaction.cases.count() == 1
 
 
