@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1 WEBHOOK_ALLOW_PRIVATE_URLS=1
 TEST_POSTGRES_URL ?=
+# The SQLite suite runs in parallel (pytest-xdist), one worker per core unless told otherwise.
+TEST_WORKERS ?= auto
 
 .PHONY: install run serve test test-sqlite test-postgres lint check bench clean
 
@@ -33,7 +35,7 @@ serve: install
 
 test: install
 	./scripts/install-browser.sh
-	$(BIN)/python -m pytest -m "not postgres"
+	$(BIN)/python -m pytest -m "not postgres" -n $(TEST_WORKERS)
 	TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" ./scripts/test-postgres.sh
 
 lint: install

@@ -1,59 +1,15 @@
-import base64
 import itertools
-import json
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from tests.conftest import DoorClient
 from tests.factories import make_api_key
 
 PROBLEM = "application/problem+json"
 _SEQ = itertools.count(1)
-
-
-def bearer(raw: str) -> str:
-    return f"Bearer {raw}"
-
-
-def basic_key_as_username(raw: str) -> str:
-    return "Basic " + base64.b64encode(f"{raw}:".encode()).decode()
-
-
-def basic_split(raw: str) -> str:
-    prefix, _, secret = raw.partition(".")
-    return "Basic " + base64.b64encode(f"{prefix}:{secret}".encode()).decode()
-
-
-class ApiClient:
-    """The Django test client speaking JSON with one credential (or none)."""
-
-    def __init__(self, client, raw_key: str | None = None, authorization: str | None = None):
-        self.client = client
-        self.authorization = authorization or (bearer(raw_key) if raw_key else None)
-
-    def _headers(self, headers: dict) -> dict:
-        merged = {"Authorization": self.authorization} if self.authorization else {}
-        merged.update(headers)
-        return merged
-
-    def get(self, path: str, params=None, **headers):
-        return self.client.get(path, params or {}, headers=self._headers(headers))
-
-    def send(self, method: str, path: str, body=None, *, raw: bytes | str | None = None,
-             content_type: str = "application/json", **headers):
-        data = raw if raw is not None else (json.dumps(body) if body is not None else "")
-        return self.client.generic(method, path, data, content_type=content_type, headers=self._headers(headers))
-
-    def post(self, path: str, body=None, **kwargs):
-        return self.send("POST", path, body, **kwargs)
-
-    def patch(self, path: str, body=None, **kwargs):
-        return self.send("PATCH", path, body, **kwargs)
-
-    def upload(self, path: str, files: dict, **headers):
-        return self.client.post(path, files, headers=self._headers(headers))
 
 
 def assert_problem(response, status: int, code: str | None = None) -> dict:
@@ -118,32 +74,32 @@ def _fresh_throttle_history():
 
 
 @pytest.fixture
-def api(client, api_keys):
+def api(api_keys):
     """A client with a `manage` key (every scope) of `program`."""
-    return ApiClient(client, api_keys["manage"][1])
+    return DoorClient(api_keys["manage"][1])
 
 
 @pytest.fixture
-def api_for(client, api_keys):
-    """api_for("read" | "write" | "manage" | "none" | raw key) -> ApiClient."""
+def api_for(api_keys):
+    """api_for("read" | "write" | "manage" | "none" | raw key) -> DoorClient."""
     none_key = make_api_key(api_keys["read"][0].program, [], "no scopes")
 
-    def build(which: str) -> ApiClient:
+    def build(which: str) -> DoorClient:
         if which == "none":
-            return ApiClient(client, none_key[1])
+            return DoorClient(none_key[1])
         if which in api_keys:
-            return ApiClient(client, api_keys[which][1])
-        return ApiClient(client, which)
+            return DoorClient(api_keys[which][1])
+        return DoorClient(which)
 
     return build
 
 
 @pytest.fixture
-def anon(client):
-    return ApiClient(client)
+def anon():
+    return DoorClient()
 
 
 @pytest.fixture
-def other_api(client, other_program):
+def other_api(other_program):
     """A `manage` client of another program."""
-    return ApiClient(client, make_api_key(other_program, ["read", "write", "manage"], "other")[1])
+    return DoorClient(make_api_key(other_program, ["read", "write", "manage"], "other")[1])

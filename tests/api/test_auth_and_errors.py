@@ -4,18 +4,19 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from cases.models import ApiKey
-from tests.api.conftest import ApiClient, assert_problem, basic_key_as_username, basic_split, bearer
+from tests.api.conftest import assert_problem
+from tests.conftest import DoorClient, logged_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("form", [bearer, basic_key_as_username, basic_split])
-def test_all_three_header_forms(client, api_keys, form):
-    response = ApiClient(client, authorization=form(api_keys["read"][1])).get("/api/v1/cases")
+@pytest.mark.parametrize("form", ["bearer", "basic_username", "basic_split"])
+def test_all_three_header_forms(api_keys, form):
+    response = DoorClient(api_keys["read"][1], form).get("/api/v1/cases")
     assert response.status_code == 200
     assert response.json() == {"has_more": False, "data": []}
 
@@ -23,24 +24,24 @@ def test_all_three_header_forms(client, api_keys, form):
 @pytest.mark.parametrize("authorization", [
     "Bearer nope.nope", "Bearer nodot", "Basic !!!", "Basic " + "QQ==" * 400, "Bearer ",
 ])
-def test_bad_credentials_are_401(client, authorization, program):
-    problem = assert_problem(ApiClient(client, authorization=authorization).get("/api/v1/cases"), 401,
+def test_bad_credentials_are_401(authorization, program):
+    problem = assert_problem(DoorClient(header=authorization).get("/api/v1/cases"), 401,
                              "authentication_failed")
     assert problem["title"]
 
 
-def test_wrong_secret_is_401(client, api_keys):
+def test_wrong_secret_is_401(api_keys):
     raw = api_keys["read"][1]
-    assert_problem(ApiClient(client, raw[:-2] + "xx").get("/api/v1/cases"), 401)
+    assert_problem(DoorClient(raw[:-2] + "xx").get("/api/v1/cases"), 401)
 
 
-def test_revoked_and_expired_keys_are_401(client, api_keys):
+def test_revoked_and_expired_keys_are_401(api_keys):
     read, raw_read = api_keys["read"]
     write, raw_write = api_keys["write"]
     ApiKey.objects.filter(pk=read.pk).update(revoked=True)
     ApiKey.objects.filter(pk=write.pk).update(expiry_date=timezone.now() - timedelta(minutes=1))
-    assert_problem(ApiClient(client, raw_read).get("/api/v1/cases"), 401, "authentication_failed")
-    assert_problem(ApiClient(client, raw_write).get("/api/v1/cases"), 401, "authentication_failed")
+    assert_problem(DoorClient(raw_read).get("/api/v1/cases"), 401, "authentication_failed")
+    assert_problem(DoorClient(raw_write).get("/api/v1/cases"), 401, "authentication_failed")
 
 
 def test_missing_credentials_announce_the_scheme(anon, program):
@@ -50,9 +51,8 @@ def test_missing_credentials_announce_the_scheme(anon, program):
 
 
 def test_session_write_needs_csrf(analyst, program):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(analyst)
-    assert_problem(ApiClient(client).post("/api/v1/cases", {"program_id": "prog_a"}), 403, "permission_denied")
+    client = logged_in(analyst, enforce_csrf_checks=True)
+    assert_problem(DoorClient(client=client).post("/api/v1/cases", {"program_id": "prog_a"}), 403, "permission_denied")
 
 
 def test_method_not_allowed(api):

@@ -4,11 +4,11 @@ import json
 from unittest import mock
 
 import pytest
-from django.test import Client
 
 from cases.models import Case, IdempotencyKey, Transaction
 from cases.web.idempotency import request_fingerprint
-from tests.api.conftest import ApiClient, assert_problem, case_payload, transaction_payload
+from tests.api.conftest import assert_problem, case_payload, transaction_payload
+from tests.conftest import DoorClient, logged_in
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +84,8 @@ def test_every_post_honours_the_key(api, program):
 
 
 def test_session_user_keys(analyst, program):
-    client = Client()
-    client.force_login(analyst)
-    user_api = ApiClient(client)
+    client = logged_in(analyst)
+    user_api = DoorClient(client=client)
     body = case_payload(program_id="prog_a")
     first = user_api.post("/api/v1/cases", body, **{"Idempotency-Key": "u-1"})
     second = user_api.post("/api/v1/cases", body, **{"Idempotency-Key": "u-1"})

@@ -5,7 +5,8 @@ import pytest
 from django.test import override_settings
 
 from cases.models import WebhookDelivery, WebhookEndpoint
-from tests.api.conftest import ApiClient, assert_problem
+from tests.api.conftest import assert_problem
+from tests.conftest import DoorClient
 from tests.factories import make_api_key, make_case
 
 BASE = "/api/v1/webhook-endpoints"
@@ -78,9 +79,9 @@ def test_rotate_returns_a_new_secret(api, created):
     assert rotated["secret"].startswith("whsec_") and rotated["secret"] != created["secret"]
 
 
-def test_another_programs_endpoint_is_not_found(client, created, other_program):
+def test_another_programs_endpoint_is_not_found(created, other_program):
     _, raw = make_api_key(other_program, ["manage"])
-    other = ApiClient(client, raw)
+    other = DoorClient(raw)
     url = f"{BASE}/{created['id']}"
     for response in (other.get(url), other.patch(url, {"description": "x"}), other.send("DELETE", url),
                      other.post(f"{url}/rotate-secret"), other.get(f"{url}/deliveries"),

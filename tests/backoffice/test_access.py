@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from tests.backoffice.conftest import case_url, logged_in
+from tests.backoffice.conftest import case_url
+from tests.conftest import logged_in
 
 PAGES = ["/cases/", "/dashboard/", "{case}", "{case}transitions/file_chargeback/"]
 POSTS = ["{case}notes/", "{case}deadlines/", "{case}reviewed/", "{case}amount/", "{case}evidence/",

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from cases.models import Case, Evidence
-from tests.backoffice.conftest import PDF, logged_in
+from tests.backoffice.conftest import PDF
+from tests.conftest import logged_in
 from tests.factories import make_case
 
 

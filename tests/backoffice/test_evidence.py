@@ -3,7 +3,8 @@
 import pytest
 
 from cases.models import Evidence
-from tests.backoffice.conftest import PDF, PNG, case_url, logged_in
+from tests.backoffice.conftest import PDF, PNG, case_url
+from tests.conftest import logged_in
 from tests.factories import make_case
 
 

@@ -1,11 +1,10 @@
 """Concurrency on PostgreSQL (SPEC section 9): serialized transitions, one open case per transaction,
 a deadline sweep that is safe to run concurrently."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from cases import lifecycle, services
 from cases.actors import Actor
@@ -14,6 +13,7 @@ from cases.exceptions import OpenCaseExists, TransitionNotAllowed
 from cases.inputs import CardholderInput, MerchantInput
 from cases.models import Cardholder, Case, CaseEvent, Merchant, Transaction
 from tests.cases.spec_lifecycle import PATHS
+from tests.conftest import concurrently
 from tests.factories import TransactionFactory, case_input, make_case, make_user
 
 THREADS = 20
@@ -24,33 +24,9 @@ def threaded(test):
     return pytest.mark.postgres(pytest.mark.django_db(transaction=True)(test))
 
 
-def run_together(calls):
-    """Run each callable in its own thread, all released at once; return ("ok", value) or ("error", exc)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - every outcome is inspected by the test
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return results
-
-
 def split(results):
-    ok = [value for kind, value in results if kind == "ok"]
-    errors = [value for kind, value in results if kind == "error"]
-    return ok, errors
+    """`concurrently`'s results as (values, exceptions)."""
+    return ([r for r in results if not isinstance(r, Exception)], [r for r in results if isinstance(r, Exception)])
 
 
 @threaded
@@ -60,7 +36,7 @@ def test_racing_transitions_exactly_one_wins(program, transition):
     case = make_case(program)
     copies = [Case.objects.get(pk=case.pk) for _ in range(THREADS)]
 
-    results = run_together([
+    results = concurrently([
         (lambda c=c: services.case_transition(case=c, transition=transition, actor=actor)) for c in copies
     ])
 
@@ -80,7 +56,7 @@ def test_racing_creates_on_one_transaction_open_one_case(program):
     txn = TransactionFactory(program=program)
     inputs = [case_input(transaction=txn) for _ in range(THREADS)]
 
-    results = run_together([
+    results = concurrently([
         (lambda data=data: services.case_create(program=program, actor=Actor.for_system(), data=data))
         for data in inputs
     ])
@@ -106,7 +82,7 @@ def test_racing_creates_describing_one_new_transaction(program):
         data.transaction.cardholder = CardholderInput(external_id="ch_race", name="Susie")
         inputs.append(data)
 
-    results = run_together([
+    results = concurrently([
         (lambda data=data: services.case_create(program=program, actor=Actor.for_system(), data=data))
         for data in inputs
     ])
@@ -126,7 +102,7 @@ def test_concurrent_sweeps_move_each_case_once(program, runs):
     untouched = make_case(program, path=PATHS[CaseStatus.CHARGEBACK_FILED])
     today = lifecycle.today() + timedelta(days=60)
 
-    results = run_together([
+    results = concurrently([
         (lambda: services.cases_expire_overdue(today=today, batch_size=3)) for _ in range(runs)
     ])
 

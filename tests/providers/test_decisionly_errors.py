@@ -145,9 +145,9 @@ def test_second_case_on_the_same_transaction_is_409_naming_the_open_case(api):
 
 @pytest.mark.parametrize("client_name", ["anonymous", "bad_key"])
 def test_authentication_error(client_name, anonymous, request):
-    from tests.providers.conftest import DialectClient
+    from tests.conftest import DoorClient
 
-    client = anonymous if client_name == "anonymous" else DialectClient("abcdefgh.not-a-real-secret")
+    client = anonymous if client_name == "anonymous" else DoorClient("abcdefgh.not-a-real-secret")
     error = error_of(client.post(f"{BASE}/cases", seed()), 401, "authentication_error")
     assert error["code"] == "invalid_api_key"
 
@@ -245,6 +245,6 @@ def test_unexpected_failure_is_api_error(api, monkeypatch):
 
 def test_unknown_path_and_method(api):
     assert error_of(api.get(f"{BASE}/nothing-here"), 404)["code"] == "resource_missing"
-    response = api.call("DELETE", f"{BASE}/cases")
+    response = api.send("DELETE", f"{BASE}/cases")
     assert error_of(response, 405)["code"] == "method_not_allowed"
     assert response["Allow"] == "GET, POST"

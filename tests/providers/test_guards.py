@@ -3,8 +3,9 @@
 import pytest
 
 from cases.models import Case, CaseEvent, IdempotencyKey, Transaction
+from tests.conftest import DoorClient
 from tests.factories import TransactionFactory
-from tests.providers.conftest import DialectClient, load_payload
+from tests.providers.conftest import load_payload
 
 pytestmark = pytest.mark.django_db
 PAN = "4111 1111 1111 1111"  # a Luhn-valid test card number
@@ -55,7 +56,7 @@ def dialect(request):
 
 @pytest.mark.parametrize("form", ["bearer", "basic_username", "basic_split"])
 def test_every_key_header_form_is_accepted(dialect, program, manage_key, form):
-    client = DialectClient(manage_key[1], form)
+    client = DoorClient(manage_key[1], form)
     response = client.post(dialect.path, dialect.make_body(program))
     assert response.status_code == 201, response.content
     assert Case.objects.get().source == dialect.name
@@ -64,9 +65,7 @@ def test_every_key_header_form_is_accepted(dialect, program, manage_key, form):
 @pytest.mark.parametrize("header", [None, "Bearer abcdefgh.not-the-secret", "Bearer nodot", "Basic !!!",
                                     "Token something"])
 def test_missing_or_bad_key_is_the_dialect_401(dialect, program, header):
-    client = DialectClient(None)
-    if header:
-        client.headers["Authorization"] = header
+    client = DoorClient(header=header)
     response = client.post(dialect.path, dialect.make_body(program))
     status, code = dialect.unauthorized
     assert response.status_code == status
@@ -78,7 +77,7 @@ def test_a_revoked_key_is_the_dialect_401(dialect, program, manage_key):
     key, raw = manage_key
     key.revoked = True
     key.save()
-    response = DialectClient(raw).post(dialect.path, dialect.make_body(program))
+    response = DoorClient(raw).post(dialect.path, dialect.make_body(program))
     assert (response.status_code, dialect.error(response.json())) == dialect.unauthorized
 
 

@@ -187,7 +187,7 @@ def test_malformed_body(api, raw):
 
 
 def test_wrong_method(api):
-    response = api.call("DELETE", f"{BASE}/cases")
+    response = api.send("DELETE", f"{BASE}/cases")
     assert error_of(response, 405)["ReasonCode"] == "METHOD_NOT_ALLOWED"
     assert response["Allow"] == "POST"
 

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, Transaction
+from tests.conftest import DoorClient
 from tests.factories import TransactionFactory
-from tests.providers.conftest import DialectClient, load_payload
+from tests.providers.conftest import load_payload
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/dispute"
@@ -92,7 +93,7 @@ def test_the_seed_generic_errors(api, anonymous, monkeypatch):
 
 
 def test_a_bad_key_is_unauthorized(program):
-    client = DialectClient("abcdefgh.wrong-secret", form="basic_split")
+    client = DoorClient("abcdefgh.wrong-secret", form="basic_split")
     assert refused(client.post(f"{BASE}/create", filled()), 401) == "Unauthorized access"
 
 

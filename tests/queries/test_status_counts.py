@@ -3,10 +3,10 @@ the planner's statistics for large ones on PostgreSQL."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from cases import selectors
 from cases.models import Case
+from tests.conftest import logged_in
 from tests.factories import make_case
 
 
@@ -38,8 +38,7 @@ def test_large_sets_are_estimated_from_statistics(program, supervisor, monkeypat
     assert estimated is True
     assert counts == {"created": 6, "withdrawn": 2}
 
-    client = Client()
-    client.force_login(supervisor)
+    client = logged_in(supervisor)
     body = client.get("/cases/").content.decode()
     assert '<span class="count">≈6</span>' in body
     assert "All <b>≈8</b>" in body

@@ -1,7 +1,6 @@
 """The four doors that create cases, as SPEC sections 5-6 define them: request bodies for one stored
 transaction, each door's authentication form, and how each door names its errors."""
 
-import base64
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,16 +13,6 @@ CREATE_PATHS = {
     "decisionly": "/v2/issuer/cases",
     "tutelar": "/api/v1/dispute/create",
 }
-
-
-def authorization(raw_key: str, door: str) -> str:
-    """Each door is called with the header form its own clients use (SPEC section 5)."""
-    if door == "decisionly":  # the key as the Basic username, no password
-        return "Basic " + base64.b64encode(f"{raw_key}:".encode()).decode()
-    if door == "tutelar":  # "API key" + "secret key": the key split at its dot
-        prefix, _, secret = raw_key.partition(".")
-        return "Basic " + base64.b64encode(f"{prefix}:{secret}".encode()).decode()
-    return f"Bearer {raw_key}"
 
 
 def major(amount_minor: int) -> str:

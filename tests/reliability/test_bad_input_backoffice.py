@@ -2,10 +2,10 @@
 a refused form stores nothing (SPEC section 9)."""
 
 import pytest
-from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import logged_in
 from tests.factories import make_case
 from tests.reliability.bad_input import NASTY_STRINGS, oversized_body, stored_state
 from tests.reliability.test_bad_input import FUZZ
@@ -24,10 +24,6 @@ form_value = st.one_of(st.text(max_size=300), st.sampled_from(NASTY_STRINGS),
                        st.floats(allow_nan=True, allow_infinity=True).map(repr))
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("form", FORMS)

@@ -9,8 +9,9 @@ from django.db import OperationalError
 from django.test import Client
 
 from cases.models import Case, IdempotencyKey
+from tests.conftest import authorization
 from tests.factories import TransactionFactory
-from tests.reliability.doors import CREATE_PATHS, DOORS, authorization, create_body, is_envelope
+from tests.reliability.doors import CREATE_PATHS, DOORS, create_body, is_envelope
 
 SERVICE = {
     "native": "cases.api.views.cases.services.case_create",

@@ -11,8 +11,8 @@ from django.test import Client
 from cases import services
 from cases.actors import Actor
 from cases.models import Evidence
+from tests.conftest import DoorClient, logged_in
 from tests.factories import make_api_key, make_case
-from tests.security.callers import api_client, user_client
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -37,24 +37,24 @@ def assert_served_as_attachment(response):
 def test_native_download(stored, program):
     case, evidence = stored
     url = f"/api/v1/cases/{case.case_id}/evidence/{evidence.pk}/download"
-    assert_served_as_attachment(api_client(make_api_key(program, ["read"])[1]).get(url))
+    assert_served_as_attachment(DoorClient(make_api_key(program, ["read"])[1]).get(url))
     assert Client().get(url).status_code == 401
 
 
 def test_back_office_download(stored, analyst, plain_user):
     case, evidence = stored
     url = f"/cases/{case.number}/evidence/{evidence.pk}/"
-    assert_served_as_attachment(user_client(analyst).get(url))
+    assert_served_as_attachment(logged_in(analyst).get(url))
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
-    assert user_client(plain_user).get(url).status_code in (403, 404)
+    assert logged_in(plain_user).get(url).status_code in (403, 404)
 
 
 def test_another_cases_evidence_id_is_not_found(stored, program):
     case, evidence = stored
     other = make_case(program)
     key = make_api_key(program, ["read"])[1]
-    assert api_client(key).get(f"/api/v1/cases/{other.case_id}/evidence/{evidence.pk}/download").status_code == 404
+    assert DoorClient(key).get(f"/api/v1/cases/{other.case_id}/evidence/{evidence.pk}/download").status_code == 404
 
 
 def test_files_live_outside_the_web_root_and_no_url_serves_them(stored):
@@ -78,8 +78,8 @@ def test_files_are_checked_by_content_not_by_name(stored, program, name, content
     case, _ = stored
     key = make_api_key(program, ["write"])[1]
     before = Evidence.objects.count()
-    response = api_client(key).post(f"/api/v1/cases/{case.case_id}/evidence",
-                                    {"file": _upload(name, content), "category": "other"})
+    response = DoorClient(key).upload(f"/api/v1/cases/{case.case_id}/evidence",
+                                      {"file": _upload(name, content), "category": "other"})
     assert response.status_code == 415, response.content[:200]
     assert response.json()["code"] == "unsupported_file_type"
     assert Evidence.objects.count() == before

@@ -9,9 +9,9 @@ import pytest
 from cases import services
 from cases.actors import Actor
 from cases.models import Case, CaseEvent, Claim, Evidence, Transaction
+from tests.conftest import DoorClient
 from tests.factories import TransactionFactory, make_api_key, make_case, make_user
 from tests.reliability.doors import create_body, is_envelope
-from tests.security.callers import api_client
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 FORMS = {"native": "bearer", "mastercard": "bearer", "decisionly": "basic_username", "tutelar": "basic_split"}
@@ -98,7 +98,7 @@ def test_other_programs_key_finds_nothing(victim, intruder, door, method, path, 
     names = {"case_id": victim["case"].case_id, "number": victim["case"].number, "evidence": victim["evidence"].pk,
              "claim": victim["claim"].claim_id, "fdid": victim["txn"].financial_document_id}
     before = snapshot()
-    client = api_client(intruder, FORMS[door])
+    client = DoorClient(intruder, FORMS[door])
     url = path.format(**names)
     if method == "GET":
         response = client.get(url)
@@ -121,7 +121,7 @@ LISTS = [
 
 @pytest.mark.parametrize(("door", "path"), LISTS)
 def test_other_programs_lists_are_empty(victim, intruder, door, path):
-    response = api_client(intruder, FORMS[door]).get(path.format(arn=victim["txn"].arn))
+    response = DoorClient(intruder, FORMS[door]).get(path.format(arn=victim["txn"].arn))
     assert response.status_code == 200
     assert response.json()["data"] == []
 
@@ -131,7 +131,7 @@ def test_described_transaction_never_attaches_to_another_programs_store(victim, 
     program only: program B's create opens its own case, program A's transaction stays untouched."""
     txn = victim["txn"]
     for door in ("decisionly", "tutelar"):
-        response = api_client(intruder, FORMS[door]).post(
+        response = DoorClient(intruder, FORMS[door]).post(
             {"decisionly": "/v2/issuer/cases", "tutelar": "/api/v1/dispute/create"}[door],
             create_body(door, txn), content_type="application/json")
         assert response.status_code == 201, response.content[:300]
@@ -144,7 +144,7 @@ def test_api_key_cannot_pick_another_program(intruder, program, other_program):
     """A body naming program A with program B's key is refused; nothing is opened anywhere."""
     txn_b = TransactionFactory(program=other_program)
     before = Case.objects.count()
-    response = api_client(intruder).post("/api/v1/cases", {"reason": "fraud", "program_id": program.program_id,
+    response = DoorClient(intruder).post("/api/v1/cases", {"reason": "fraud", "program_id": program.program_id,
                                                            "financial_document_id": txn_b.financial_document_id},
                                          content_type="application/json")
     assert 400 <= response.status_code < 500, response.content[:300]

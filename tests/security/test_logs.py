@@ -12,10 +12,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils.module_loading import import_string
 
+from tests.conftest import authorization, logged_in
 from tests.factories import TransactionFactory, make_case
-from tests.reliability.doors import CREATE_PATHS, DOORS, authorization, create_body
+from tests.reliability.doors import CREATE_PATHS, DOORS, create_body
 from tests.reliability.test_server_errors import SERVICE
-from tests.security.callers import user_client
 
 EMAIL = "leak.sentinel@example.org"
 MARKER = "BODYMARKER7731"
@@ -100,7 +100,7 @@ def test_create_paths_log_no_personal_or_card_data(door, program, api_keys, capl
 
 def test_back_office_paths_log_no_personal_or_card_data(program, supervisor, caplog, json_log):
     case = make_case(program)
-    client = user_client(supervisor)
+    client = logged_in(supervisor)
     with caplog.at_level(logging.DEBUG):
         client.post(f"/cases/{case.number}/notes/", {"text": f"{MARKER} {EMAIL}"})
         client.post(f"/cases/{case.number}/notes/", {"text": f"card {PAN}"})

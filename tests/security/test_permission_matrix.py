@@ -11,8 +11,9 @@ from django.utils import timezone
 from cases import services
 from cases.actors import Actor
 from cases.models import Case, CaseEvent
+from tests.conftest import DoorClient
 from tests.factories import TransactionFactory, make_api_key, make_case, make_user
-from tests.security.callers import CALLERS, api_client, make_callers
+from tests.security.callers import CALLERS, make_callers
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -172,7 +173,7 @@ DIALECT_ACTIONS = [
                          ids=[p for _, _, p, *_ in DIALECT_ACTIONS])
 def test_transition_through_dialects(world, scope, door, method, path, body, ok, form):
     case = make_case(world["program"])
-    client = Client() if scope == "none" else api_client(make_api_key(world["program"], [scope], scope)[1], form)
+    client = Client() if scope == "none" else DoorClient(make_api_key(world["program"], [scope], scope)[1], form)
     response = client.generic(method, path.format(case_id=case.case_id), data=json.dumps(body),
                               content_type="application/json")
     after = Case.objects.get(pk=case.pk)

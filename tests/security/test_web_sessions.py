@@ -17,6 +17,7 @@ from cases import services
 from cases.actors import Actor
 from cases.backoffice.urls import urlpatterns as back_office_urls
 from cases.models import Case, CaseEvent
+from tests.conftest import logged_in
 from tests.factories import make_case
 from tests.security.test_evidence_serving import PDF
 
@@ -125,8 +126,7 @@ def posted(program, supervisor):
 
 def test_every_back_office_post_needs_a_csrf_token(posted, supervisor):
     case, evidence = posted
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(supervisor)
+    client = logged_in(supervisor, enforce_csrf_checks=True)
     urls = dict(_post_urls(case, evidence))
     assert {"login", "logout", "case_note", "case_deadlines", "case_reviewed", "case_amount", "case_transition",
             "case_evidence"} <= set(urls)
@@ -145,8 +145,7 @@ def test_every_back_office_post_needs_a_csrf_token(posted, supervisor):
 
 def test_admin_post_needs_a_csrf_token(posted, admin_user):
     case, _ = posted
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(admin_user)
+    client = logged_in(admin_user, enforce_csrf_checks=True)
     response = client.post(f"/admin/cases/case/{case.pk}/change/", {"level": "level_3"})
     assert response.status_code == 403
     assert Case.objects.get(pk=case.pk).level == case.level
@@ -155,8 +154,7 @@ def test_admin_post_needs_a_csrf_token(posted, admin_user):
 def test_native_api_with_a_session_needs_a_csrf_token(posted, supervisor):
     """A logged-in browser reaching the API: DRF's session authentication enforces CSRF."""
     case, _ = posted
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(supervisor)
+    client = logged_in(supervisor, enforce_csrf_checks=True)
     response = client.post(f"/api/v1/cases/{case.case_id}/notes", {"note": "forged"}, content_type="application/json")
     assert response.status_code == 403
     assert response["Content-Type"].startswith("application/problem+json")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kombu import Connection
 
-from tests.reliability.live import ROOT, database_url, wait_for
+from tests.pg.live import ROOT, database_url, wait_for
 
 BROKER_URL = os.environ.get("TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 UNREACHABLE_BROKER = "amqp://guest:guest@127.0.0.1:1//"

@@ -16,7 +16,7 @@ from cases.choices import WebhookDeliveryStatus
 from cases.models import Case, CaseEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tests.api.conftest import case_payload
 from tests.factories import make_api_key
-from tests.reliability.live import LiveServer, wait_for
+from tests.pg.live import LiveServer, wait_for
 from tests.webhooks.processes import UNREACHABLE_BROKER, Engine
 from tests.webhooks.receiver import Receiver
 
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def engine(tmp_path, monkeypatch):
     engine = Engine(tmp_path)
-    # gunicorn (tests/reliability/live.py) inherits the environment: give it this test's broker and queue.
+    # gunicorn (tests/pg/live.py) inherits the environment: give it this test's broker and queue.
     for name, value in engine.env().items():
         if name.startswith(("CELERY_", "WEBHOOK_", "OUTBOX_")):
             monkeypatch.setenv(name, value)

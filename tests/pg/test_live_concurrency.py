@@ -10,9 +10,9 @@ from django.core.management import call_command
 
 from cases.lifecycle import today
 from cases.models import Case, CaseEvent, IdempotencyKey
+from tests.conftest import authorization, concurrently
 from tests.factories import TransactionFactory, make_api_key, make_case
-from tests.reliability.doors import CREATE_PATHS, DOORS, Outcome, authorization, create_body, is_envelope, names_duplicate
-from tests.reliability.live import concurrently
+from tests.reliability.doors import CREATE_PATHS, DOORS, Outcome, create_body, is_envelope, names_duplicate
 
 pytestmark = [pytest.mark.postgres]
 N = 50

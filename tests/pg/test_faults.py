@@ -17,10 +17,11 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Cardholder, Case, CaseEvent, IdempotencyKey, Merchant, Transaction
+from tests.conftest import authorization
 from tests.factories import TransactionFactory, make_api_key, make_case
-from tests.reliability.doors import CREATE_PATHS, DOORS, authorization, create_body, is_envelope
-from tests.reliability.live import LiveServer, pg_connect, server_backends, wait_for
-from tests.reliability.test_concurrency_pg import verify_audit
+from tests.pg.live import LiveServer, pg_connect, server_backends, wait_for
+from tests.pg.test_live_concurrency import verify_audit
+from tests.reliability.doors import CREATE_PATHS, DOORS, create_body, is_envelope
 
 pytestmark = [pytest.mark.postgres]
 

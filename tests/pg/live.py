@@ -10,16 +10,14 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from django.db import connection, connections
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_NAME = "disputes-live"
@@ -133,23 +131,3 @@ class LiveServer:
                 return Response(resp.status, dict(resp.headers), resp.read())
         except urllib.error.HTTPError as exc:
             return Response(exc.code, dict(exc.headers), exc.read())
-
-
-def concurrently(calls, timeout: float = 60):
-    """Run the zero-argument `calls` at once (one thread each, released together by a barrier).
-
-    Returns their results in order; an exception (a dropped connection) is returned, not raised.
-    """
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(timeout=timeout)
-        try:
-            return call()
-        except Exception as exc:  # noqa: BLE001 - the caller counts transport failures
-            return exc
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return [f.result(timeout=timeout) for f in [pool.submit(run, call) for call in calls]]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.reliability.live import pg_connect, server_backends, wait_for
+from tests.pg.live import pg_connect, server_backends, wait_for
 
 pytestmark = [pytest.mark.postgres]
 

@@ -16,8 +16,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def pg_program():
-    if connection.vendor != "postgresql":
-        pytest.fail("run with scripts/test-postgres.sh (DATABASE_URL=postgres://...)")
     return ProgramFactory(program_id="prog_pg")
 
 
