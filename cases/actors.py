@@ -21,7 +21,7 @@ _MANAGE = _WRITE | {"cases.edit_case_deadlines", "cases.mark_case_reviewed", "ca
 SCOPE_PERMISSIONS = {ApiScope.READ: frozenset(_READ), ApiScope.WRITE: frozenset(_WRITE),
                      ApiScope.MANAGE: frozenset(_MANAGE)}
 # SPEC section 3: `expire` belongs to the system (the deadline sweep) alone.
-SYSTEM_ONLY_PERMISSIONS = frozenset({lifecycle.permission_for("expire")})
+SYSTEM_ONLY_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_ONLY_TRANSITIONS)
 SYSTEM_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_TRANSITIONS) | {
     "cases.change_case", "cases.add_case", "cases.manage_webhooks"}
 
@@ -65,3 +65,16 @@ class Actor:
         if self.user is not None:
             return self.user.has_perm(perm)
         return perm in self._perms
+
+
+def actor_for(request) -> Actor:
+    """The actor of a request, whichever door it came in by: the API key's (the native API's
+    authentication makes it the request's `user`), else the signed-in user's, built once per
+    request with the request id so every door records the same label."""
+    if isinstance(request.user, Actor):
+        return request.user
+    cached = getattr(request, "_disputes_actor", None)
+    if cached is None or cached.user is not request.user:
+        cached = Actor.for_user(request.user, request_id=getattr(request, "id", ""))
+        request._disputes_actor = cached
+    return cached

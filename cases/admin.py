@@ -1,19 +1,23 @@
-"""Django admin (SPEC section 7). Case writes go through cases.services, so they are permission-checked
-and audited like every other door: FSM buttons run services.case_transition, edits of level and due
-dates run services.case_update. Events are read-only; evidence files cannot be replaced here."""
+"""Django admin (SPEC section 7). Writes go through cases.services, so they are permission-checked,
+screened and audited like every other door: FSM buttons run services.case_transition, edits of level
+and due dates run services.case_update, merchant and cardholder edits run services.merchant_update /
+cardholder_update. Events are read-only; evidence files cannot be replaced here.
+
+A change form does not validate the model itself: the service is the validation. It runs while the
+form is checked (inside the admin's transaction), and its errors are put on the fields they name.
+"""
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
-from cases import lifecycle, money, pan, services
-from cases.actors import Actor
-from cases.backoffice.forms import PAN_MESSAGE, AdminLoginForm
+from cases import lifecycle, money, services
+from cases.actors import actor_for
+from cases.backoffice.forms import AdminLoginForm, DomainErrorsMixin, ScreenedFormMixin
 from cases.exceptions import DisputeError
 from cases.models import (
     ApiKey,
@@ -30,7 +34,7 @@ from cases.models import (
     WebhookEndpoint,
 )
 from cases.services.edits import MAX_NOTE
-from cases.services.validation import check_internal_due_date, check_level
+from cases.services.parties import CARDHOLDER_FIELDS, MERCHANT_FIELDS
 
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = "Disputes administration"
@@ -40,11 +44,6 @@ if admin.site.is_registered(APIKey):
     admin.site.unregister(APIKey)
 
 EDITABLE_CASE_FIELDS = ("level", "internal_due_date", "due_date")
-PERSON_TRANSITIONS = frozenset(lifecycle.SUPERVISOR_TRANSITIONS)
-
-
-def _actor(request) -> Actor:
-    return Actor.for_user(request.user, request_id=getattr(request, "id", ""))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,34 +59,65 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class CaseAdminForm(forms.ModelForm):
+class ServiceForm(DomainErrorsMixin, forms.ModelForm):
+    """An admin change form whose write is a service call. `write(actor)` runs once the fields parse,
+    instead of the model's own validation; a DisputeError it raises goes on the fields it names.
+    `ServiceAdmin.get_form` hands the form its request."""
+
+    request = None
+
+    def write(self, actor) -> None:
+        raise NotImplementedError
+
+    def edited(self, names) -> dict:
+        return {name: self.cleaned_data[name] for name in names if name in self.changed_data and name in self.cleaned_data}
+
+    def _post_clean(self):
+        if self._errors:
+            return
+        try:
+            self.write(actor_for(self.request))
+        except DisputeError as exc:
+            self.add_domain_error(exc)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """The form wrote the change through its service: nothing is saved here."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request, "runs_transition": self._runs_transition(request)})
+
+    def _runs_transition(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        """No related rows are edited here."""
+
+
+class CaseAdminForm(ScreenedFormMixin, ServiceForm):
     change_note = forms.CharField(label="Note", required=False, max_length=MAX_NOTE,
                                   widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
                                   help_text="Recorded in the case's timeline with the edit or the transition.")
+    runs_transition = False
 
     class Meta:
         model = Case
         fields = list(EDITABLE_CASE_FIELDS)
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and pan.contains_pan(value):
-                self.add_error(name, PAN_MESSAGE)
-        case = self.instance
-        checks = {"level": lambda value: check_level(case.program, value),
-                  "internal_due_date": lambda value: check_internal_due_date(value, case.transaction.date.date())}
-        for name, check in checks.items():
-            if name in self.changed_data and name in cleaned:
-                try:
-                    check(cleaned[name])
-                except DisputeError as exc:
-                    self.add_error(name, exc.message)
-        return cleaned
+    def write(self, actor) -> None:
+        changed = self.edited(EDITABLE_CASE_FIELDS)
+        # A transition button carries the note itself; an edit that changes nothing keeps it as a note.
+        if changed or not self.runs_transition:
+            services.case_update(case=self.instance, actor=actor, note=self.cleaned_data.get("change_note", ""),
+                                 **changed)
 
 
 @admin.register(Case)
-class CaseAdmin(FSMAdminMixin, admin.ModelAdmin):
+class CaseAdmin(FSMAdminMixin, ServiceAdmin):
     fsm_fields = ["status"]
     form = CaseAdminForm
     list_display = ("case_id", "number", "program", "status", "reason", "network", "network_reason_code",
@@ -127,33 +157,15 @@ class CaseAdmin(FSMAdminMixin, admin.ModelAdmin):
     def _may_edit_deadlines(request, obj) -> bool:
         return obj is not None and obj.is_active and request.user.has_perm("cases.edit_case_deadlines")
 
-    # --- edits: level and due dates through services.case_update, so they are audited
+    # --- edits: level and due dates through services.case_update (CaseAdminForm.write), so they are audited
 
-    def save_model(self, request, obj, form, change):
-        note = form.cleaned_data.get("change_note", "")
-        changed = {name: form.cleaned_data[name] for name in EDITABLE_CASE_FIELDS if name in form.changed_data}
-        fresh = Case.objects.select_related("program", "transaction").get(pk=obj.pk)
-        try:
-            if changed:
-                services.case_update(case=fresh, actor=_actor(request), note=note, **changed)
-            elif note and self.fsm_post_param not in request.POST:
-                services.case_add_note(case=fresh, actor=_actor(request), text=note)
-        except DisputeError as exc:
-            request._case_admin_refused = True
-            self.message_user(request, exc.message, messages.ERROR)
-
-    def save_related(self, request, form, formsets, change):
-        """No related rows are edited here; the case row is written by the services only."""
-
-    def response_change(self, request, obj):
-        if getattr(request, "_case_admin_refused", False):
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+    def _runs_transition(self, request) -> bool:
+        return self.fsm_post_param in request.POST
 
     # --- FSM buttons: only transitions a person may run, executed by services.case_transition
 
     def is_fsm_transition_visible(self, transition):
-        return transition.name in PERSON_TRANSITIONS
+        return transition.name in lifecycle.PERSON_TRANSITIONS
 
     def get_help_text(self, transition):
         return ""
@@ -163,12 +175,12 @@ class CaseAdmin(FSMAdminMixin, admin.ModelAdmin):
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
         label = lifecycle.TRANSITION_LABELS.get(transition_name, transition_name)
-        if transition_name not in PERSON_TRANSITIONS:
+        if transition_name not in lifecycle.PERSON_TRANSITIONS:
             self.message_user(request, f"{label} is not run from the admin.", messages.ERROR)
             return False
         note = (request.POST.get("change_note") or "").strip()
         try:
-            services.case_transition(case=obj, transition=transition_name, actor=_actor(request), note=note)
+            services.case_transition(case=obj, transition=transition_name, actor=actor_for(request), note=note)
         except DisputeError as exc:
             self.message_user(request, f"{label}: {exc.message}", messages.ERROR)
             return False
@@ -224,22 +236,51 @@ class ApiKeyAdmin(APIKeyModelAdmin):
     search_fields = ("name", "prefix", "program__program_id")
 
 
+class MerchantAdminForm(ServiceForm):
+    class Meta:
+        model = Merchant
+        fields = list(MERCHANT_FIELDS)
+
+    def write(self, actor) -> None:
+        services.merchant_update(merchant=self.instance, actor=actor,
+                                 fields=self.edited(MERCHANT_FIELDS))
+
+
+class CardholderAdminForm(ServiceForm):
+    class Meta:
+        model = Cardholder
+        fields = list(CARDHOLDER_FIELDS)
+
+    def write(self, actor) -> None:
+        services.cardholder_update(cardholder=self.instance, actor=actor,
+                                   fields=self.edited(CARDHOLDER_FIELDS))
+
+
+class PartyAdmin(ServiceAdmin):
+    """Merchants and cardholders are recorded with their transactions (services.transaction_create);
+    here they are corrected, through their service, with an event on every case they show on."""
+
+    readonly_fields = ("program", "external_id")
+    list_select_related = ("program",)
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(PartyAdmin):
+    form = MerchantAdminForm
     list_display = ("name", "business_name", "mcc", "chargeback_email", "program", "external_id")
     list_filter = ("program", "mcc")
     search_fields = ("name", "business_name", "=external_id", "chargeback_email")
-    list_select_related = ("program",)
-    readonly_fields = ("program", "external_id")
 
 
 @admin.register(Cardholder)
-class CardholderAdmin(admin.ModelAdmin):
+class CardholderAdmin(PartyAdmin):
+    form = CardholderAdminForm
     list_display = ("name", "email", "type", "country", "program", "external_id")
     list_filter = ("program", "type", "country")
     search_fields = ("name", "=email", "=external_id")
-    list_select_related = ("program",)
-    readonly_fields = ("program", "external_id")
 
 
 @admin.register(Transaction)

@@ -102,10 +102,10 @@ def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7) -> 
             days_ago = rng.randint(125, 170) if status == CaseStatus.EXPIRED else rng.randint(1, 80)
             case = services.case_create(program=program, actor=creator, data=_case_input(rng, n, days_ago))
             if case.review_status and path:
-                case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against statement.")
+                case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against statement.").case
             for step in path:
                 note = rng.choice(["", "Called the cardholder.", "Merchant response attached.", ""])
-                case = services.case_transition(case=case, transition=step, actor=worker, note=note)
+                case = services.case_transition(case=case, transition=step, actor=worker, note=note).case
             if rng.random() < 0.3:
                 services.case_add_note(case=case, actor=worker, text="Reviewed the transaction history.")
             made += 1

@@ -103,6 +103,10 @@ ANALYST_TRANSITIONS = (
 )
 SUPERVISOR_TRANSITIONS = ANALYST_TRANSITIONS + ("reject", "file_arbitration", "accept")
 SYSTEM_TRANSITIONS = ("expire", "accept", "reject", "credit_merchant")
+# `expire` is the deadline sweep's alone: no person (not even a superuser) and no API key runs it.
+SYSTEM_ONLY_TRANSITIONS = ("expire",)
+# What a person may ever run, from any door (back office, admin); their permissions narrow it further.
+PERSON_TRANSITIONS = tuple(t for t in TRANSITIONS if t not in SYSTEM_ONLY_TRANSITIONS)
 API_WRITE_TRANSITIONS = ("withdraw",)
 API_MANAGE_TRANSITIONS = tuple(t for t in TRANSITIONS if t != "expire")
 

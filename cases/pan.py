@@ -9,6 +9,8 @@ import re
 
 from cases.exceptions import PanDetected
 
+# What a person is told when a form field holds a card number (back office, admin).
+PAN_MESSAGE = "This looks like a full card number. Enter only the last four digits."
 _RUN = re.compile(r"\d(?:[ -]?\d)*")
 _LONG_RUN = re.compile(r"\d(?:[ -]?\d){12,}")
 _SEPARATORS = re.compile(r"[ -]")

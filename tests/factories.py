@@ -104,7 +104,7 @@ def make_case(program: Program, actor: Actor | None = None, path=(), **input_ove
         for step in path:
             # `expire` is the deadline sweep's step: only the system actor may run it.
             step_actor = Actor.for_system() if step == "expire" else walker
-            case = services.case_transition(case=case, transition=step, actor=step_actor)
+            case = services.case_transition(case=case, transition=step, actor=step_actor).case
     return case
 
 

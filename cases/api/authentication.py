@@ -1,7 +1,7 @@
 """Who is calling the native API: an API key (three header forms, SPEC section 5) or a session user.
 
-Either way the view works with an `Actor` (`actor_for(request)`), built once per request with the
-request id, so services record the same actor label whichever door was used.
+Either way the view works with an `Actor` (`cases.actors.actor_for(request)`), built once per
+request with the request id, so services record the same actor label whichever door was used.
 """
 
 from rest_framework import exceptions
@@ -9,7 +9,6 @@ from rest_framework.authentication import BaseAuthentication
 
 from cases.actors import Actor
 from cases.exceptions import AuthenticationFailed
-from cases.models import ApiKey
 from cases.web.api_keys import authenticate_api_key
 
 
@@ -33,13 +32,3 @@ class ApiKeyAuthentication(BaseAuthentication):
         # Makes DRF answer 401 (not 403) when credentials are missing.
         return 'Bearer realm="disputes"'
 
-
-def actor_for(request) -> Actor:
-    """The Actor of an authenticated DRF request."""
-    if isinstance(request.auth, ApiKey):
-        return request.user
-    cached = getattr(request, "_disputes_actor", None)
-    if cached is None:
-        cached = Actor.for_user(request.user, request_id=_request_id(request))
-        request._disputes_actor = cached
-    return cached

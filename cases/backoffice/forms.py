@@ -14,8 +14,6 @@ from cases.exceptions import DisputeError
 from cases.services.edits import MAX_NOTE
 from cases.web import login_throttle
 
-PAN_MESSAGE = "This looks like a full card number. Enter only the last four digits."
-
 
 class ThrottledLoginMixin:
     """Refuse sign-in after too many failures for the same username and address (settings.LOGIN_THROTTLE)."""
@@ -54,33 +52,42 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
                       "invalid_login": AdminAuthenticationForm.error_messages["invalid_login"]}
 
 
-class ScreenedForm(forms.Form):
-    """Free-text fields are screened for full card numbers (SPEC section 9) before any service sees them."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and pan.contains_pan(value):
-                self.add_error(name, ValidationError(PAN_MESSAGE, code="pan_detected"))
-                self.forget(name)
-        return cleaned
-
-    def forget(self, name: str) -> None:
-        """Never echo a card number back into the re-rendered form."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix(name)] = ""
+class DomainErrorsMixin:
+    """A form that shows a service's domain errors in place: each on the field it names, else above the form."""
 
     def add_domain_error(self, exc: DisputeError) -> None:
-        """Show a domain error on the field it names, else above the form."""
         errors = exc.errors or []
         placed = False
         for error in errors:
             field = (error.field or "").split(".")[0]
             if field in self.fields:
                 self.add_error(field, error.message)
+                if error.code == "pan_detected":
+                    self.forget(field)
                 placed = True
         if not placed:
             self.add_error(None, exc.message)
+
+    def forget(self, name: str) -> None:
+        """Never echo a card number back into the re-rendered form."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix(name)] = ""
+
+
+class ScreenedFormMixin(DomainErrorsMixin):
+    """Free-text fields are screened for full card numbers (SPEC section 9) before any service sees them."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and pan.contains_pan(value):
+                self.add_error(name, ValidationError(pan.PAN_MESSAGE, code="pan_detected"))
+                self.forget(name)
+        return cleaned
+
+
+class ScreenedForm(ScreenedFormMixin, forms.Form):
+    pass
 
 
 def _note_field(required: bool = False, label: str = "Note (optional)") -> forms.CharField:
@@ -149,5 +156,5 @@ class EvidenceForm(ScreenedForm):
             raise ValidationError(f"Files are limited to {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MiB.",
                                   code="file_too_large")
         if pan.contains_pan(upload.name or ""):
-            raise ValidationError(PAN_MESSAGE, code="pan_detected")
+            raise ValidationError(pan.PAN_MESSAGE, code="pan_detected")
         return upload

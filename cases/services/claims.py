@@ -6,8 +6,8 @@ from django.db.models import F
 from cases.actors import Actor
 from cases.choices import EventKind
 from cases.exceptions import CaseNotFound, FieldError, ValidationFailed
-from cases.models import Case, CaseEvent, Claim, Program
-from cases.services.events import events_recorded, require_perm
+from cases.models import Case, Claim, Program
+from cases.services.events import event_record_many, require_perm
 
 _ID = Case._meta.get_field("case_id").validators[0].regex
 
@@ -47,16 +47,9 @@ def _move(cases: list[Case], claim: Claim | None, actor: Actor) -> None:
     if not moved:
         return
     Case.objects.filter(pk__in=[c.pk for c in moved]).update(claim=claim, version=F("version") + 1)
-    events = CaseEvent.objects.bulk_create([
-        CaseEvent(case=c, kind=EventKind.EDIT, actor=actor.label, actor_user=actor.user, actor_api_key=actor.api_key,
-                  request_id=actor.request_id,
-                  changes={"claim": {"before": c.claim.claim_id if c.claim else None,
-                                     "after": claim.claim_id if claim else None}})
-        for c in moved
-    ])
-    for case in moved:
-        case.version += 1
-    events_recorded(list(zip(events, moved, strict=True)))
+    before = {c.pk: c.claim.claim_id if c.claim else None for c in moved}
+    event_record_many(case_ids=list(before), actor=actor, kind=EventKind.EDIT, changes=lambda pk: {
+        "claim": {"before": before[pk], "after": claim.claim_id if claim else None}})
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 
 import secrets
 import string
-from datetime import UTC, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +22,8 @@ from cases.services.validation import (
     check_internal_due_date,
     check_issuer_evidence,
     check_level,
-    parse_iso_date,
+    expected_delivery,
+    transaction_day,
 )
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -60,8 +62,12 @@ def _check_input(program: Program, data: CaseInput) -> None:
     check_issuer_evidence(data.issuer_evidence)
 
 
-def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
+def case_create(*, program: Program, actor: Actor, data: CaseInput,
+                new_case_id: Callable[[], str] = generate_case_id) -> Case:
     """Open a case on a transaction; apply the creation outcomes of SPEC section 3.
+
+    A case without a client's `case_id` gets one from `new_case_id` (a dialect passes its own id
+    shape); a generated id that is already taken is drawn again, never reported.
 
     Raises OpenCaseExists when the transaction already has an open case (a database constraint
     decides between concurrent creates), CaseIdTaken, ValidationFailed, TransactionNotFound.
@@ -74,7 +80,7 @@ def case_create(*, program: Program, actor: Actor, data: CaseInput) -> Case:
     for attempt in range(_ATTEMPTS):
         try:
             with transaction.atomic():  # a savepoint when the caller holds a transaction
-                return _open(program, actor, data)
+                return _open(program, actor, data, new_case_id)
         except IntegrityError:
             conflict = _lost_race(program, data)
             if conflict:
@@ -95,7 +101,7 @@ def _lost_race(program: Program, data: CaseInput) -> OpenCaseExists | CaseIdTake
     return None
 
 
-def _open(program: Program, actor: Actor, data: CaseInput) -> Case:
+def _open(program: Program, actor: Actor, data: CaseInput, new_case_id: Callable[[], str]) -> Case:
     _check_input(program, data)
     txn, recorded = transaction_find_or_record(program=program, data=data.transaction, retried_by_caller=True)
     reason, code = networks.resolve_reason(txn.card_network, reason=data.reason, code=data.network_reason_code)
@@ -108,26 +114,25 @@ def _open(program: Program, actor: Actor, data: CaseInput) -> Case:
     if amount > txn.amount:
         raise ValidationFailed.single("dispute.amount", "amount_exceeds_transaction",
                                       "The disputed amount cannot be higher than the transaction amount.")
-    # Deadlines count from the transaction's UTC date, whatever offset the door parsed it with.
-    transaction_day = txn.date.astimezone(UTC).date()
-    check_internal_due_date(data.internal_due_date, transaction_day)
-    # A transaction this call just recorded has no case yet; only a client's own case id can be
-    # taken (a generated one is 20 random characters). The constraints catch the races below.
+    day = transaction_day(txn)
+    check_internal_due_date(data.internal_due_date, day)
+    # A transaction this call just recorded has no case yet. A client's own case id may be taken
+    # (CaseIdTaken); a generated one collides too rarely to check first: the unique constraint
+    # catches it and case_create draws again. The constraints catch the races below too.
     conflict = None if recorded else _open_case_conflict(txn)
     if conflict:
         raise conflict
-    case_id = data.case_id or generate_case_id()
+    case_id = data.case_id or new_case_id()
     if data.case_id and Case.objects.filter(program=program, case_id=case_id).exists():
         raise CaseIdTaken(case_id)
 
     now = timezone.now()
-    expected_delivery = parse_iso_date(((data.issuer_evidence or {}).get("delivery") or {}).get("expected_date"))
     case = Case(
         case_id=case_id, program=program, transaction=txn, reason=reason, network=txn.card_network,
         network_reason_code=code, dispute_type=data.dispute_type, level=data.level or program.levels[0],
         raised_by=data.raised_by, dispute_date=data.dispute_date or now, disputed_amount=amount, currency=currency,
         tdr_details=data.tdr_details, tax_details=data.tax_details,
-        chargeback_due_date=networks.chargeback_due_date(txn.card_network, reason, transaction_day, expected_delivery),
+        chargeback_due_date=networks.chargeback_due_date(txn.card_network, reason, day, expected_delivery(data.issuer_evidence)),
         internal_due_date=data.internal_due_date or (lifecycle.today() + timedelta(days=program.default_internal_due_days)),
         due_date=data.due_date, issuer_evidence=data.issuer_evidence or {}, custom_fields=data.custom_fields or {},
         comments=data.comments, source=data.source,

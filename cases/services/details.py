@@ -13,11 +13,20 @@ from cases import networks
 from cases.actors import Actor
 from cases.choices import DisputeType, EventKind
 from cases.exceptions import CaseClosed, ValidationFailed
-from cases.models import Cardholder, Case, Merchant, Transaction
-from cases.services.edits import UNSET, _jsonable, _save_with_event, case_change_amount, case_update
+from cases.models import Cardholder, Case, CaseEvent, Merchant, Transaction
+from cases.services.edits import UNSET, _jsonable, _save_with_event, case_add_note, case_change_amount, case_update
 from cases.services.events import require_perm
 from cases.services.transitions import lock_case
-from cases.services.validation import check_internal_due_date, parse_iso_date
+from cases.services.validation import check_internal_due_date, expected_delivery, transaction_day
+
+
+def _lock_for_edit(case: Case, actor: Actor) -> Case:
+    """The case under its row lock, once the actor may edit it and it is still active."""
+    require_perm(actor, "cases.change_case", "You may not edit this case.")
+    case = lock_case(case)
+    if not case.is_active:
+        raise CaseClosed("A closed case cannot be edited.")
+    return case
 
 
 def _check_fee_details(value, field: str) -> None:
@@ -27,13 +36,11 @@ def _check_fee_details(value, field: str) -> None:
 
 @transaction.atomic
 def case_update_details(*, case: Case, actor: Actor, dispute_type=UNSET, network_reason_code=UNSET,
-                        tdr_details=UNSET, tax_details=UNSET, note: str = "") -> Case:
+                        tdr_details=UNSET, tax_details=UNSET, note: str = "") -> CaseEvent | None:
     """Change the dispute type, the network reason code (the catalog gives the reason, and the
-    chargeback due date follows it) or the TDR / tax details of an active case."""
-    require_perm(actor, "cases.change_case", "You may not edit this case.")
-    case = lock_case(case)
-    if not case.is_active:
-        raise CaseClosed("A closed case cannot be edited.")
+    chargeback due date follows it) or the TDR / tax details of an active case. Returns the `edit`
+    event, or None when nothing changed."""
+    case = _lock_for_edit(case, actor)
     if dispute_type is not UNSET and dispute_type not in DisputeType.values:
         raise ValidationFailed.single("dispute_type", "invalid_choice", f"Unknown dispute type {dispute_type!r}.")
     _check_fee_details(tdr_details, "tdr_details")
@@ -41,16 +48,15 @@ def case_update_details(*, case: Case, actor: Actor, dispute_type=UNSET, network
     updates = {"dispute_type": dispute_type, "tdr_details": tdr_details, "tax_details": tax_details}
     if network_reason_code is not UNSET:
         reason, code = networks.resolve_reason(case.network, code=network_reason_code)
-        expected_delivery = parse_iso_date(((case.issuer_evidence or {}).get("delivery") or {}).get("expected_date"))
         updates.update(network_reason_code=code, reason=reason, chargeback_due_date=networks.chargeback_due_date(
-            case.network, reason, case.transaction.date.date(), expected_delivery))
+            case.network, reason, transaction_day(case.transaction), expected_delivery(case.issuer_evidence)))
     changes = {}
     for name, value in updates.items():
         if value is not UNSET and getattr(case, name) != value:
             changes[name] = {"before": _jsonable(getattr(case, name)), "after": _jsonable(value)}
             setattr(case, name, value)
     if not changes:
-        return case
+        return None
     return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)
 
 
@@ -110,7 +116,7 @@ def case_update_transaction_details(
     acquirer_bank_code=UNSET, remitter_bank=UNSET, nodal_account_number=UNSET, gateway_order_id=UNSET,
     payment_instrument_id=UNSET, merchant: dict | None = None, cardholder: dict | None = None,
     disputed_amount=UNSET, internal_due_date=UNSET, note: str = "",
-) -> Case:
+) -> list[CaseEvent]:
     """Correct the facts of an active case's transaction: amount, date, payment details, the merchant
     ({external_id, name, business_name, chargeback_email, mobile}, any subset) and the cardholder
     ({name, email, mobile}) — Tutelar PATCH /update takes any create field. `None` clears a text.
@@ -121,11 +127,10 @@ def case_update_transaction_details(
     `internal_due_date` are the dispute's new values when the same request changes them: the pair
     rules (amount >= disputed amount, internal due date not before the transaction) hold for the
     new values, which are then written by case_change_amount and case_update with their own events.
+
+    Returns the events written, in order (none when nothing changed).
     """
-    require_perm(actor, "cases.change_case", "You may not edit this case.")
-    case = lock_case(case)
-    if not case.is_active:
-        raise CaseClosed("A closed case cannot be edited.")
+    case = _lock_for_edit(case, actor)
     txn = case.transaction
     if external_id is not UNSET and external_id != txn.external_id:
         raise ValidationFailed.single("transaction.external_id", "transaction_id_immutable",
@@ -151,7 +156,6 @@ def case_update_transaction_details(
             raise ValidationFailed.single("transaction.date", "transaction_date_in_future",
                                           "The transaction date cannot be in the future.")
         internal = case.internal_due_date if internal_due_date is UNSET else internal_due_date
-        # Deadlines count from the transaction's UTC date, as at creation.
         check_internal_due_date(internal, date.astimezone(UTC).date())
         updates["date"] = date
 
@@ -173,15 +177,54 @@ def case_update_transaction_details(
     if edited:
         txn.save(update_fields=edited)
     if "date" in edited:
-        expected_delivery = parse_iso_date(((case.issuer_evidence or {}).get("delivery") or {}).get("expected_date"))
-        due = networks.chargeback_due_date(case.network, case.reason, txn.date.astimezone(UTC).date(), expected_delivery)
+        due = networks.chargeback_due_date(case.network, case.reason, transaction_day(txn),
+                                           expected_delivery(case.issuer_evidence))
         if due != case.chargeback_due_date:
             changes["chargeback_due_date"] = {"before": _jsonable(case.chargeback_due_date), "after": _jsonable(due)}
             case.chargeback_due_date = due
+    events = []
     if changes:
-        case = _save_with_event(case, actor, EventKind.EDIT, changes, note=note)
+        events.append(_save_with_event(case, actor, EventKind.EDIT, changes, note=note))
     if disputed_amount is not UNSET:
-        case = case_change_amount(case=case, actor=actor, amount=disputed_amount, currency=case.currency)
+        event = case_change_amount(case=case, actor=actor, amount=disputed_amount, currency=case.currency)
+        case = event.case
+        events.append(event)
     if internal_due_date is not UNSET:
-        case = case_update(case=case, actor=actor, internal_due_date=internal_due_date)
-    return case
+        event = case_update(case=case, actor=actor, internal_due_date=internal_due_date)
+        events += [event] if event else []
+    return events
+
+
+@transaction.atomic
+def case_amend(*, case: Case, actor: Actor, transaction_facts: dict | None = None, disputed_amount=UNSET,
+               dispute_type=UNSET, network_reason_code=UNSET, tdr_details=UNSET, tax_details=UNSET,
+               level=UNSET, internal_due_date=UNSET, due_date=UNSET, note: str = "") -> list[CaseEvent]:
+    """Amend any fact of an active dispute in one database transaction: its transaction's facts and
+    parties (`transaction_facts`, the arguments of case_update_transaction_details), the disputed
+    amount, what the dispute is about, the level and due dates, and a note (Tutelar PATCH /update,
+    which takes any field of the create body). Either every change is stored or none is.
+
+    Each part is written by its own service with its own event; the note is a `note` event of its
+    own. Returns the events written, in order.
+    """
+    events: list[CaseEvent] = []
+    if transaction_facts:
+        # The disputed amount and internal due date go with the transaction's amount and date, so
+        # the pair's rules are checked on the new values.
+        events += case_update_transaction_details(case=case, actor=actor, **transaction_facts,
+                                                  disputed_amount=disputed_amount, internal_due_date=internal_due_date)
+        internal_due_date = UNSET
+    elif disputed_amount is not UNSET:
+        events.append(case_change_amount(case=case, actor=actor, amount=disputed_amount, currency=case.currency))
+    details = {name: value for name, value in (("dispute_type", dispute_type), ("network_reason_code", network_reason_code),
+                                               ("tdr_details", tdr_details), ("tax_details", tax_details))
+               if value is not UNSET}
+    if details:
+        events.append(case_update_details(case=case, actor=actor, **details))
+    deadlines = {name: value for name, value in (("level", level), ("internal_due_date", internal_due_date),
+                                                 ("due_date", due_date)) if value is not UNSET}
+    if deadlines:
+        events.append(case_update(case=case, actor=actor, **deadlines))
+    if (note or "").strip():
+        events.append(case_add_note(case=case, actor=actor, text=note))
+    return [event for event in events if event is not None]

@@ -6,10 +6,17 @@ from cases import lifecycle
 from cases.actors import Actor
 from cases.choices import CaseStatus, EventKind, ReviewStatus
 from cases.exceptions import CaseClosed, FieldError, ValidationFailed
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from cases.services.events import event_record, require_perm
 from cases.services.transitions import lock_case
-from cases.services.validation import check_custom_fields, check_issuer_evidence, check_level
+from cases.services.validation import (
+    check_all,
+    check_custom_fields,
+    check_internal_due_date,
+    check_issuer_evidence,
+    check_level,
+    transaction_day,
+)
 
 UNSET = object()
 MAX_NOTE = 5000
@@ -19,22 +26,41 @@ def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _save_with_event(case: Case, actor: Actor, kind: str, changes: dict, note: str = "") -> Case:
+def _save_with_event(case: Case, actor: Actor, kind: str, changes: dict, note: str = "") -> CaseEvent:
+    """Save the locked case and append the event of its change; returns the event (its `case` is the saved case)."""
     case.next_deadline = lifecycle.next_deadline(case)
     case.version += 1
     case.save()
-    event_record(case=case, actor=actor, kind=kind, changes=changes, note=note)
-    return case
+    return event_record(case=case, actor=actor, kind=kind, changes=changes, note=note)
+
+
+def _check_note(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed.single("note", "required", "The note is empty.")
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed.single("note", "too_long", f"A note is at most {MAX_NOTE} characters.")
+    return text
+
+
+def _write_note(case: Case, actor: Actor, text: str) -> CaseEvent:
+    """A note event on a case the caller has locked (the note of an edit that changed nothing)."""
+    require_perm(actor, "cases.add_case_note", "You may not add notes.")
+    return event_record(case=case, actor=actor, kind=EventKind.NOTE, note=_check_note(text))
 
 
 @transaction.atomic
 def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSET, due_date=UNSET,
                 custom_fields=UNSET, issuer_evidence=UNSET, note: str = "",
-                expected_version: int | None = None) -> Case:
+                expected_version: int | None = None) -> CaseEvent | None:
     """Edit level and due dates (supervisors, `manage` keys), custom fields and issuer evidence.
 
     Custom fields merge: a `None` value removes the key. Issuer evidence is replaced and may only
     change while the case is `created` (it is what gets filed).
+
+    Returns the `edit` event. An edit that changes nothing writes no edit; its note, if any, is
+    kept as a `note` event (what a person wrote is never dropped), which is returned instead.
+    Nothing changed and no note: None.
     """
     case = lock_case(case, expected_version)
     changes: dict = {}
@@ -44,11 +70,9 @@ def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSE
             raise CaseClosed("A closed case cannot be edited.")
     if any(v is not UNSET for v in (custom_fields, issuer_evidence)):
         require_perm(actor, "cases.change_case", "You may not edit this case.")
-    if level is not UNSET:
-        check_level(case.program, level)
-    if internal_due_date is not UNSET and internal_due_date is not None and internal_due_date < case.transaction.date.date():
-        raise ValidationFailed.single("internal_due_date", "internal_due_date_before_transaction",
-                                      "The internal due date cannot be before the transaction date.")
+    check_all(lambda: level is UNSET or check_level(case.program, level),
+              lambda: internal_due_date is UNSET or check_internal_due_date(internal_due_date,
+                                                                            transaction_day(case.transaction)))
     for name, value in (("level", level), ("internal_due_date", internal_due_date), ("due_date", due_date)):
         if value is not UNSET and getattr(case, name) != value:
             changes[name] = {"before": _jsonable(getattr(case, name)), "after": _jsonable(value)}
@@ -75,13 +99,13 @@ def case_update(*, case: Case, actor: Actor, level=UNSET, internal_due_date=UNSE
             changes["issuer_evidence"] = {"before": case.issuer_evidence, "after": issuer_evidence}
             case.issuer_evidence = issuer_evidence
     if not changes:
-        return case
+        return _write_note(case, actor, note) if (note or "").strip() else None
     return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)
 
 
 @transaction.atomic
 def case_change_amount(*, case: Case, actor: Actor, amount: int, currency: str, note: str = "",
-                       reason_code: str = "") -> Case:
+                       reason_code: str = "") -> CaseEvent:
     """Change the disputed (trusted) amount: the corrected total, not a difference (Mastercard
     "Change a Trusted Amount"); 0 < amount <= transaction amount, same currency, active case."""
     require_perm(actor, "cases.change_case_amount", "You may not change the disputed amount.")
@@ -106,20 +130,15 @@ def case_change_amount(*, case: Case, actor: Actor, amount: int, currency: str, 
 
 
 @transaction.atomic
-def case_add_note(*, case: Case, actor: Actor, text: str) -> Case:
+def case_add_note(*, case: Case, actor: Actor, text: str) -> CaseEvent:
+    """Add a note to a case's timeline; returns the `note` event."""
     require_perm(actor, "cases.add_case_note", "You may not add notes.")
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed.single("note", "required", "The note is empty.")
-    if len(text) > MAX_NOTE:
-        raise ValidationFailed.single("note", "too_long", f"A note is at most {MAX_NOTE} characters.")
-    case = lock_case(case)
-    event_record(case=case, actor=actor, kind=EventKind.NOTE, note=text)
-    return case
+    text = _check_note(text)
+    return event_record(case=lock_case(case), actor=actor, kind=EventKind.NOTE, note=text)
 
 
 @transaction.atomic
-def case_mark_reviewed(*, case: Case, actor: Actor, note: str = "") -> Case:
+def case_mark_reviewed(*, case: Case, actor: Actor, note: str = "") -> CaseEvent:
     """A supervisor clears `chargeback_needs_review`."""
     require_perm(actor, "cases.mark_case_reviewed", "Only a supervisor may mark a case reviewed.")
     case = lock_case(case)
@@ -131,12 +150,15 @@ def case_mark_reviewed(*, case: Case, actor: Actor, note: str = "") -> Case:
 
 
 @transaction.atomic
-def case_flag_for_review(*, case: Case, actor: Actor, note: str = "") -> Case:
-    """Set `chargeback_needs_review` (Decisionly `file_mode=auto` when a filing condition fails)."""
+def case_flag_for_review(*, case: Case, actor: Actor, note: str = "") -> CaseEvent | None:
+    """Set `chargeback_needs_review`; returns the `edit` event, or None when the case was already flagged."""
     require_perm(actor, "cases.change_case", "You may not edit this case.")
-    case = lock_case(case)
+    return flag_locked_case(lock_case(case), actor, note)
+
+
+def flag_locked_case(case: Case, actor: Actor, note: str = "") -> CaseEvent | None:
     if case.review_status == ReviewStatus.CHARGEBACK_NEEDS_REVIEW:
-        return case
+        return None
     changes = {"review_status": {"before": case.review_status, "after": ReviewStatus.CHARGEBACK_NEEDS_REVIEW}}
     case.review_status = ReviewStatus.CHARGEBACK_NEEDS_REVIEW
     return _save_with_event(case, actor, EventKind.EDIT, changes, note=note)

@@ -1,6 +1,7 @@
 """Evidence files: type by content (magic bytes), size and count limits, SHA-256, de-duplication."""
 
 import hashlib
+from typing import NamedTuple
 
 import puremagic
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db import transaction
 from cases.actors import Actor
 from cases.choices import EventKind, EvidenceCategory
 from cases.exceptions import FileTooLarge, TooManyFiles, UnsupportedFileType, ValidationFailed
-from cases.models import Case, Evidence
+from cases.models import Case, CaseEvent, Evidence
 from cases.services.events import event_record, require_perm
 from cases.services.transitions import lock_case
 
@@ -31,11 +32,20 @@ def clean_file_name(name: str) -> str:
     return name[:255] or "evidence"
 
 
+class EvidenceAdded(NamedTuple):
+    """What case_add_evidence stored: the file, the `evidence` event that recorded it, and whether
+    this call stored it (False: the same file was already on the case; both name the first upload)."""
+
+    evidence: Evidence
+    event: CaseEvent
+    created: bool
+
+
 @transaction.atomic
 def case_add_evidence(*, case: Case, actor: Actor, data: bytes, name: str, category: str = EvidenceCategory.OTHER,
                       description: str = "", allowed_types: frozenset = EVIDENCE_TYPES,
-                      max_bytes: int | None = None) -> tuple[Evidence, bool]:
-    """Store a file on a case. Returns (evidence, created); the same file twice returns the first record."""
+                      max_bytes: int | None = None) -> EvidenceAdded:
+    """Store a file on a case. The same file twice answers with the first upload and its event."""
     require_perm(actor, "cases.add_evidence", "You may not add evidence.")
     max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
     if category not in EvidenceCategory.values:
@@ -54,7 +64,7 @@ def case_add_evidence(*, case: Case, actor: Actor, data: bytes, name: str, categ
     case = lock_case(case)
     existing = Evidence.objects.filter(case=case, sha256=digest).first()
     if existing:
-        return existing, False
+        return EvidenceAdded(existing, _recorded_by(existing), created=False)
     if Evidence.objects.filter(case=case).count() >= settings.EVIDENCE_MAX_FILES:
         raise TooManyFiles(f"A case holds at most {settings.EVIDENCE_MAX_FILES} files.", field="file")
     evidence = Evidence(case=case, category=category, original_name=clean_file_name(name),
@@ -62,8 +72,14 @@ def case_add_evidence(*, case: Case, actor: Actor, data: bytes, name: str, categ
                         uploaded_by=actor.label, uploaded_by_user=actor.user)
     evidence.file.save(digest, ContentFile(data), save=False)
     evidence.save()
-    event_record(case=case, actor=actor, kind=EventKind.EVIDENCE,
-                 changes={"evidence_id": evidence.pk, "name": evidence.original_name, "category": category,
-                          "sha256": digest, "size": len(data)},
-                 note=description or "")
-    return evidence, True
+    event = event_record(case=case, actor=actor, kind=EventKind.EVIDENCE,
+                         changes={"evidence_id": evidence.pk, "name": evidence.original_name, "category": category,
+                                  "sha256": digest, "size": len(data)},
+                         note=description or "")
+    return EvidenceAdded(evidence, event, created=True)
+
+
+def _recorded_by(evidence: Evidence) -> CaseEvent:
+    """The `evidence` event this service wrote with the file (the event names the file's id)."""
+    return CaseEvent.objects.filter(case_id=evidence.case_id, kind=EventKind.EVIDENCE,
+                                    changes__evidence_id=evidence.pk).order_by("id").first()

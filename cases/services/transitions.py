@@ -12,7 +12,7 @@ from cases.exceptions import (
     TransitionConditionFailed,
     TransitionNotAllowed,
 )
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from cases.services.events import event_record
 
 
@@ -40,16 +40,19 @@ def failed_conditions(case: Case, name: str, actor: Actor | None = None) -> dict
         case._transition_actor = None
 
 
-def may_run(actor: Actor, name: str) -> bool:
-    return actor.has_perm(lifecycle.permission_for(name))
+def case_may_run(*, actor: Actor, transition: str) -> bool:
+    """Whether the actor may ever run this transition (its permission; `expire` is the system's alone),
+    whatever the case's status and conditions."""
+    return actor.has_perm(lifecycle.permission_for(transition))
 
 
-def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> Case:
-    """Apply a transition to a case the caller has locked; write its event. Raises domain errors."""
+def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseEvent:
+    """Apply a transition to a case the caller has locked; returns the `transition` event it wrote
+    (its `case` is the moved case). Raises domain errors."""
     meta = _meta(name)
     if meta is None:
         raise TransitionNotAllowed(transition=name, current_status=case.status, allowed=allowed_transitions(case))
-    if not may_run(actor, name):
+    if not case_may_run(actor=actor, transition=name):
         raise PermissionDenied(f"You may not {lifecycle.TRANSITION_LABELS[name].lower()} a case.")
     if not meta.has_transition(case.status):
         raise TransitionNotAllowed(transition=name, current_status=case.status, allowed=allowed_transitions(case))
@@ -69,10 +72,10 @@ def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> Case:
     case.next_deadline = lifecycle.next_deadline(case)
     case.version += 1
     case.save(update_fields=["status", "response_due_date", "next_deadline", "version", "updated"])
-    event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
-                 to_status=case.status, note=note,
-                 changes={"response_due_date": case.response_due_date.isoformat() if case.response_due_date else None})
-    return case
+    return event_record(
+        case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
+        to_status=case.status, note=note,
+        changes={"response_due_date": case.response_due_date.isoformat() if case.response_due_date else None})
 
 
 def lock_case(case: Case, expected_version: int | None = None) -> Case:
@@ -89,8 +92,9 @@ def lock_case(case: Case, expected_version: int | None = None) -> Case:
 
 @transaction.atomic
 def case_transition(*, case: Case, transition: str, actor: Actor, note: str = "",
-                    expected_version: int | None = None) -> Case:
-    """Run one lifecycle transition under the case row lock (SPEC section 9: transitions are serialized)."""
+                    expected_version: int | None = None) -> CaseEvent:
+    """Run one lifecycle transition under the case row lock (SPEC section 9: transitions are serialized).
+    Returns the `transition` event; `event.case` is the case as it now stands."""
     locked = lock_case(case, expected_version)
     return run_transition(locked, transition, actor, note=note)
 
@@ -99,7 +103,7 @@ def case_available_transitions(*, case: Case, actor: Actor) -> list[dict]:
     """The transitions the actor may run from the current status, each with its unmet conditions."""
     result = []
     for name in allowed_transitions(case):
-        if not may_run(actor, name):
+        if not case_may_run(actor=actor, transition=name):
             continue
         failed = failed_conditions(case, name, actor)
         result.append({"transition": name, "label": lifecycle.TRANSITION_LABELS[name],

@@ -1,6 +1,6 @@
 """Domain checks shared by creation and edits."""
 
-from datetime import date
+from datetime import UTC, date
 
 from cases.exceptions import FieldError, ValidationFailed
 from cases.models import Program
@@ -34,6 +34,18 @@ def check_custom_fields(fields: object, field: str = "custom_fields") -> dict:
     return fields
 
 
+def check_all(*checks) -> None:
+    """Run every check; raise one ValidationFailed naming every field that failed, so a form shows all at once."""
+    errors = []
+    for check in checks:
+        try:
+            check()
+        except ValidationFailed as exc:
+            errors += exc.errors
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def check_level(program: Program, level: str, field: str = "level") -> str:
     if level not in program.levels:
         raise ValidationFailed.single(field, "invalid_level",
@@ -47,11 +59,24 @@ def check_issuer_evidence(evidence: object, field: str = "issuer_evidence") -> d
     return evidence
 
 
+def transaction_day(transaction) -> date:
+    """The day deadlines count from: the transaction's UTC date, whatever offset it was sent with."""
+    return transaction.date.astimezone(UTC).date()
+
+
 def check_internal_due_date(value: date | None, transaction_date: date, field: str = "internal_due_date") -> None:
-    # Tutelar: the internal due date cannot precede the transaction; back-dated entry is allowed.
+    """The one internal-due-date rule, at creation and on every edit: not before the transaction's day
+    (Tutelar: the internal due date cannot precede the transaction; back-dated entry is allowed)."""
     if value is not None and value < transaction_date:
         raise ValidationFailed.single(field, "internal_due_date_before_transaction",
                                       "The internal due date cannot be before the transaction date.")
+
+
+def expected_delivery(issuer_evidence: object) -> date | None:
+    """The expected delivery date in issuer evidence (`delivery.expected_date`), which moves the
+    chargeback due date of a non-receipt dispute; None when absent or unreadable."""
+    delivery = issuer_evidence.get("delivery") if isinstance(issuer_evidence, dict) else None
+    return parse_iso_date(delivery.get("expected_date")) if isinstance(delivery, dict) else None
 
 
 def parse_iso_date(value: object) -> date | None:

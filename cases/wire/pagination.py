@@ -124,3 +124,23 @@ def cursor_values(queryset: QuerySet, keys, **lookup) -> dict | None:
     """The sort values of the cursor object (looked up in the caller's visible set), or None."""
     rows = list(queryset.filter(**lookup).values(*(key.field for key in keys))[:2])
     return rows[0] if len(rows) == 1 else None
+
+
+def keyset_list(queryset: QuerySet, params, keys, render, *, cursor_field: str, cursor_value=str,
+                cursor_scope: QuerySet | None = None) -> dict:
+    """One list response, `{"has_more", "data"}`, for every door that pages by keyset (the native
+    API's lists, Decisionly's case list): the page asked for in `params`, rendered row by row.
+
+    The cursor names an object by `cursor_field` (its value read by `cursor_value`; None: no such
+    object), looked up in `cursor_scope` (default: the listed set itself).
+    """
+    page = PageRequest.from_query(params)
+    cursor_row = None
+    if page.cursor is not None:
+        value = cursor_value(page.cursor)
+        scope = queryset if cursor_scope is None else cursor_scope
+        cursor_row = cursor_values(scope, keys, **{cursor_field: value}) if value is not None else None
+        if cursor_row is None:
+            raise page.cursor_not_found()
+    rows, has_more = paginate(queryset, page, keys, cursor_row)
+    return {"has_more": has_more, "data": [render(row) for row in rows]}

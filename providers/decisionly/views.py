@@ -7,9 +7,9 @@ update (PUT) …/v2-cases/*, file …/v2-cases/file-a-case, claims …/v2-claims
 from django.http import JsonResponse
 
 from cases import selectors, services
-from cases.exceptions import TransitionConditionFailed, ValidationFailed
+from cases.exceptions import ValidationFailed
 from cases.wire.case_shape import claim_to_dict
-from cases.wire.pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
+from cases.wire.pagination import CASE_KEYSETS, keyset_list
 from providers.base import endpoint, json_object
 from providers.decisionly.errors import render_error
 from providers.decisionly.shape import parse_case, render_case
@@ -39,15 +39,8 @@ NEWEST_FIRST = CASE_KEYSETS["-created"]
 
 
 def list_cases(request, actor):
-    page = PageRequest.from_query(request.GET)
-    visible = selectors.case_queryset(actor)
-    cursor_row = None
-    if page.cursor is not None:
-        cursor_row = cursor_values(visible, NEWEST_FIRST, case_id=page.cursor)
-        if cursor_row is None:
-            raise page.cursor_not_found()
-    rows, has_more = paginate(visible, page, NEWEST_FIRST, cursor_row)
-    return JsonResponse({"has_more": has_more, "data": [render_case(case) for case in rows]})
+    return JsonResponse(keyset_list(selectors.case_queryset(actor), request.GET, NEWEST_FIRST, render_case,
+                                    cursor_field="case_id"))
 
 
 def retrieve_case(request, actor, case_id):
@@ -76,12 +69,10 @@ def file_case(request, actor, case_id):
         raise ValidationFailed.single("file_mode", "required", "file_mode is required: auto or chargeback.")
     if mode not in FILE_MODES:
         raise ValidationFailed.single("file_mode", "invalid", "file_mode must be auto or chargeback.")
-    try:
+    if mode == "auto":
+        services.case_file_or_flag(case=case, actor=actor)
+    else:
         services.case_transition(case=case, transition="file_chargeback", actor=actor)
-    except TransitionConditionFailed as exc:
-        if mode == "chargeback":
-            raise
-        services.case_flag_for_review(case=case, actor=actor, note=exc.message)
     return JsonResponse({"success": True}, status=202)
 
 

@@ -188,9 +188,9 @@ def change_trusted_amount(request, actor, case_id):
     if body.get("reasonCode") not in (None, ""):
         _, reason_code = networks.resolve_reason(case.network, code=_reason_code(body), field="reasonCode")
     amount = money.to_minor(new_amount, case.currency, field="newAmount")
-    case = services.case_change_amount(case=case, actor=actor, amount=amount, currency=currency.upper(),
-                                       note=_optional_text(body, "commentText"), reason_code=reason_code)
-    return _action_response(case, _latest_event(case, actor, "amount"), "Change Trusted Amount")
+    event = services.case_change_amount(case=case, actor=actor, amount=amount, currency=currency.upper(),
+                                        note=_optional_text(body, "commentText"), reason_code=reason_code)
+    return _action_response(case, event, "Change Trusted Amount")
 
 
 def add_attachment(request, actor, case_id):
@@ -211,18 +211,13 @@ def add_attachment(request, actor, case_id):
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         raise MastercardError("INVALID_FILE", "file.bytes must be Base64.") from None
-    evidence, _ = services.case_add_evidence(
+    added = services.case_add_evidence(
         case=case, actor=actor, data=data, name=name, description=_optional_text(body, "commentText", 500),
         allowed_types=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES,
     )
     # caseActionId is the audit event that recorded the file; the same file sent again answers
     # with the action that first stored it.
-    event = selectors.case_events(case).filter(kind="evidence", changes__evidence_id=evidence.pk).first()
-    return _action_response(case, event, "Add File")
-
-
-def _latest_event(case, actor, kind: str):
-    return selectors.case_events(case).filter(kind=kind, request_id=actor.request_id).order_by("-id").first()
+    return _action_response(case, added.event, "Add File")
 
 
 def case_status(request, actor, case_id):

@@ -7,11 +7,9 @@ https://docs.tutelar.io/tutelar-api-document/disputes/dispute-level-change, …/
 import secrets
 import string
 
-from django.db import transaction
-
 from cases import selectors, services
 from cases.choices import CaseStatus, Source
-from cases.exceptions import CaseIdTaken, TransitionNotAllowed, ValidationFailed
+from cases.exceptions import TransitionNotAllowed, ValidationFailed
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from providers.base import MalformedBody, endpoint, json_object
 from providers.tutelar import messages as m
@@ -21,25 +19,21 @@ from providers.tutelar.render import render_dispute
 
 # Creation outcome by the status the new case ends in (seed 004 "Transaction status responses").
 CREATED_MESSAGES = {CaseStatus.REJECTED: m.CLOSED_FAILED, CaseStatus.MERCHANT_CREDITED: m.CLOSED_REFUNDED}
-# Update body -> case_update_transaction_details arguments: the transaction's facts and parties.
+# Update body -> case_amend arguments: the transaction's facts and parties.
 _TRANSACTION_FACTS = (("id", "external_id"), ("amount", "amount"), ("transactionDate", "date"))
 _CARDHOLDER = (("customerName", "name"), ("customerEmail", "email"), ("customerMobile", "mobile"))
 _MERCHANT = (("id", "external_id"), ("name", "name"), ("businessName", "business_name"),
              ("chargebackEmail", "chargeback_email"), ("mobile", "mobile"))
+# Update body -> case_amend's own arguments: the dispute's amount, what it is about, level and dates.
+_CASE_FIELDS = (("disputeAmount", "disputed_amount"), ("disputeType", "dispute_type"),
+                ("reasonCode", "network_reason_code"), ("disputeAmountTdrDetails", "tdr_details"),
+                ("disputeAmountTaxDetails", "tax_details"), ("level", "level"),
+                ("internalDueDate", "internal_due_date"), ("dueDate", "due_date"))
 _PAYMENT = (("paymentType", "payment_type"), ("acquirerBankCode", "acquirer_bank_code"),
             ("remitterBank", "remitter_bank"), ("nodalAccountNo", "nodal_account_number"),
             ("gatewayOrderId", "gateway_order_id"), ("paymentInstrumentId", "payment_instrument_id"))
-# merchant-won / merchant-loss -> the lifecycle step from each active status (SPEC section 6.3):
-# filed or later, won -> lose and loss -> win; still created, won -> reject and loss -> credit_merchant;
-# waiting on the issuer's answer, the merchant winning means the issuer accepts, losing that it credited.
-VERDICT_TRANSITIONS = {
-    "won": {CaseStatus.CREATED: "reject", CaseStatus.CHARGEBACK_FILED: "lose", CaseStatus.PREARB_FILED: "lose",
-            CaseStatus.ARBITRATION_FILED: "lose", CaseStatus.CHARGEBACK_REPRESENTED: "accept",
-            CaseStatus.PREARB_RECEIVED: "accept", CaseStatus.PREARB_REBUTTED: "accept"},
-    "loss": {CaseStatus.CREATED: "credit_merchant", CaseStatus.CHARGEBACK_FILED: "win", CaseStatus.PREARB_FILED: "win",
-             CaseStatus.ARBITRATION_FILED: "win", CaseStatus.CHARGEBACK_REPRESENTED: "credit_merchant",
-             CaseStatus.PREARB_RECEIVED: "credit_merchant", CaseStatus.PREARB_REBUTTED: "credit_merchant"},
-}
+# merchant-won / merchant-loss -> the domain's verdicts (cases.services.verdicts decides the step).
+VERDICTS = {"won": services.MERCHANT_WON, "loss": services.MERCHANT_LOST}
 
 
 def dispute_id() -> str:
@@ -72,15 +66,8 @@ def _case_input(fields: dict, program) -> CaseInput:
 def create_dispute(request, actor):
     program = actor.api_key.program
     fields = parsing.parse(json_object(request), parsing.Context(program))
-    data = _case_input(fields, program)
-    for attempt in range(5):
-        data.case_id = dispute_id()
-        try:
-            case = services.case_create(program=program, actor=actor, data=data)
-            break
-        except CaseIdTaken:
-            if attempt == 4:
-                raise
+    case = services.case_create(program=program, actor=actor, data=_case_input(fields, program),
+                                new_case_id=dispute_id)
     return envelope(201, CREATED_MESSAGES.get(case.status, m.RAISED), {"disputeId": case.case_id})
 
 
@@ -94,8 +81,8 @@ def _context(case, *, partial: bool = False) -> parsing.Context:
 
 
 def _transaction_facts(fields: dict) -> dict:
-    """The parsed transaction, payment, merchant and customer fields as case_update_transaction_details
-    takes them; empty when the update names none."""
+    """The parsed transaction, payment, merchant and customer fields as case_amend's `transaction_facts`
+    (case_update_transaction_details' arguments); empty when the update names none."""
     details, merchant = fields.get("transactionDetails", {}), fields.get("merchantDetails", {})
     facts = {key: details[name] for name, key in _TRANSACTION_FACTS if name in details}
     facts.update({key: fields[name] for name, key in _PAYMENT if name in fields})
@@ -110,7 +97,7 @@ def _transaction_facts(fields: dict) -> dict:
 
 def update_dispute(request, actor, dispute_id):
     """Any field of the create body, only while the dispute is active (…/update-dispute), in one
-    database transaction."""
+    database transaction (services.case_amend); `comments` become a note."""
     case = selectors.case_get(actor, dispute_id)
     body = json_object(request)
     if not case.is_active:
@@ -118,27 +105,9 @@ def update_dispute(request, actor, dispute_id):
     fields = dict(parsing.parse(body, _context(case, partial=True)))
     if not fields:
         raise MalformedBody("No dispute field to update.")
-    with transaction.atomic():
-        facts = _transaction_facts(fields)
-        if facts:
-            # The dispute amount and internal due date go with the transaction's amount and date, so
-            # the service checks the pair's rules on the new values.
-            services.case_update_transaction_details(
-                case=case, actor=actor, **facts, disputed_amount=fields.pop("disputeAmount", services.UNSET),
-                internal_due_date=fields.pop("internalDueDate", services.UNSET))
-        if "disputeAmount" in fields:
-            services.case_change_amount(case=case, actor=actor, amount=fields["disputeAmount"], currency=case.currency)
-        details = {key: fields[name] for name, key in (
-            ("disputeType", "dispute_type"), ("reasonCode", "network_reason_code"),
-            ("disputeAmountTdrDetails", "tdr_details"), ("disputeAmountTaxDetails", "tax_details")) if name in fields}
-        if details:
-            services.case_update_details(case=case, actor=actor, **details)
-        deadlines = {key: fields[name] for name, key in (
-            ("level", "level"), ("internalDueDate", "internal_due_date"), ("dueDate", "due_date")) if name in fields}
-        if deadlines:
-            services.case_update(case=case, actor=actor, **deadlines)
-        if fields.get("comments"):
-            services.case_add_note(case=case, actor=actor, text=fields["comments"])
+    updates = {key: fields[name] for name, key in _CASE_FIELDS if name in fields}
+    services.case_amend(case=case, actor=actor, transaction_facts=_transaction_facts(fields), **updates,
+                        note=fields.get("comments") or "")
     return envelope(200, m.UPDATED, {"disputeId": case.case_id})
 
 
@@ -152,24 +121,18 @@ def move_level(request, actor, dispute_id):
         raise ValidationFailed.single("dueDate", "tutelar", m.DUE_DATE_MISSING)
     due = parsing.due_date(body.get("dueDate"), ctx)
     note = parsing.comments(body.get("comments"), ctx)
-    with transaction.atomic():
-        before = case.version
-        updated = services.case_update(case=case, actor=actor, level=level, due_date=due, note=note)
-        if updated.version == before:
-            services.case_add_note(case=case, actor=actor, text=note)
+    # Moving to the level and due date it already has keeps the comments as a note (case_update).
+    services.case_update(case=case, actor=actor, level=level, due_date=due, note=note)
     return envelope(200, m.MOVED.format(level=level), {"disputeId": case.case_id, "level": level})
 
 
 def _record_verdict(actor, dispute_id, verdict: str, message: str):
     case = selectors.case_get(actor, dispute_id)
-    step = VERDICT_TRANSITIONS[verdict].get(case.status)
-    if step is None:
-        raise ValidationFailed.single("disputeId", "tutelar", m.ALREADY_REACTED)
     try:
-        case = services.case_transition(case=case, transition=step, actor=actor, note=message)
-    except TransitionNotAllowed:  # another verdict landed first
+        event = services.case_record_verdict(case=case, actor=actor, verdict=VERDICTS[verdict], note=message)
+    except TransitionNotAllowed:  # the case is closed: this or another verdict landed first
         raise ValidationFailed.single("disputeId", "tutelar", m.ALREADY_REACTED) from None
-    return envelope(200, message, {"disputeId": case.case_id, "status": "closed", "verdict": verdict})
+    return envelope(200, message, {"disputeId": event.case.case_id, "status": "closed", "verdict": verdict})
 
 
 def merchant_won(request, actor, dispute_id):

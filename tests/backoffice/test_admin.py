@@ -129,7 +129,7 @@ def test_evidence_cannot_be_uploaded_or_replaced_in_admin(admin_client, analyst_
     from cases import services
 
     case = make_case(program)
-    evidence, _ = services.case_add_evidence(case=case, actor=analyst_actor, data=PDF, name="r.pdf")
+    evidence, *_ = services.case_add_evidence(case=case, actor=analyst_actor, data=PDF, name="r.pdf")
     assert admin_client.get("/admin/cases/evidence/add/").status_code == 403
     page = admin_client.get(f"/admin/cases/evidence/{evidence.pk}/change/").content.decode()
     assert 'type="file"' not in page

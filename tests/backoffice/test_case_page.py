@@ -224,10 +224,11 @@ def _local(moment, fmt):
 def test_timeline_notes_and_files_show_labels_changes_and_local_times(supervisor_client, supervisor, program, zone):
     case = make_case(program)
     actor = Actor.for_user(supervisor)
-    case = services.case_transition(case=case, transition="file_chargeback", actor=actor, note="Sent")
+    case = services.case_transition(case=case, transition="file_chargeback", actor=actor, note="Sent").case
     services.case_add_evidence(case=case, actor=actor, data=PNG, name="receipt.png", category="transaction_receipt",
                                description="The receipt")
-    case = services.case_change_amount(case=Case.objects.get(pk=case.pk), actor=actor, amount=15025, currency="USD")
+    case = services.case_change_amount(case=Case.objects.get(pk=case.pk), actor=actor, amount=15025,
+                                       currency="USD").case
     services.case_update(case=case, actor=actor, level="level_3")
     services.case_add_note(case=case, actor=actor, text="Called the merchant")
     with timezone.override(zone):

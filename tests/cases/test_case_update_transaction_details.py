@@ -42,11 +42,12 @@ def test_each_transaction_field_is_changed_with_its_event(program, writer, name,
     case = make_case(program)
     before = getattr(case.transaction, name)
 
-    updated = services.case_update_transaction_details(case=case, actor=writer, note="Corrected.", **{name: value})
+    [written] = services.case_update_transaction_details(case=case, actor=writer, note="Corrected.", **{name: value})
 
     assert getattr(Transaction.objects.get(pk=case.transaction_id), name) == value
-    assert updated.version == Case.objects.get(pk=case.pk).version == 2
+    assert written.case.version == Case.objects.get(pk=case.pk).version == 2
     [event] = edits(case)
+    assert written == event
     assert event.changes == {f"transaction.{name}": {"before": before, "after": value}}
     assert (event.note, event.request_id, event.actor) == ("Corrected.", "req-facts", writer.label)
 
@@ -82,9 +83,10 @@ def test_many_fields_make_one_event_and_unchanged_ones_are_left_out(program, wri
 def test_nothing_changed_writes_no_event(program, writer):
     case = make_case(program)
     txn = case.transaction
-    updated = services.case_update_transaction_details(case=case, actor=writer, amount=txn.amount,
+    written = services.case_update_transaction_details(case=case, actor=writer, amount=txn.amount,
                                                        date=txn.date, cardholder={"name": txn.cardholder.name})
-    assert updated.version == 1
+    assert written == []
+    assert Case.objects.get(pk=case.pk).version == 1
     assert edits(case) == []
 
 
@@ -175,12 +177,14 @@ def test_the_transaction_amount_cannot_fall_below_the_disputed_amount(program, w
 def test_amount_and_disputed_amount_change_together(program, writer, amount, disputed):
     case = make_case(program, disputed_amount=10000)
 
-    updated = services.case_update_transaction_details(case=case, actor=writer, amount=amount,
+    written = services.case_update_transaction_details(case=case, actor=writer, amount=amount,
                                                        disputed_amount=disputed)
 
+    updated = written[-1].case
     assert (updated.transaction.amount, updated.disputed_amount, updated.version) == (amount, disputed, 3)
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
     assert kinds == ["created", "edit", "amount"]
+    assert [e.kind for e in written] == ["edit", "amount"]
 
 
 @pytest.mark.parametrize("amount", [0, -5, True, "100", 1.5])
@@ -196,7 +200,8 @@ def test_a_date_change_recomputes_the_chargeback_due_date(program, writer):
     new_date = datetime(2024, 3, 1, 15, 30, tzinfo=UTC)
     Case.objects.filter(pk=case.pk).update(internal_due_date=new_date.date() + timedelta(days=400))
 
-    updated = services.case_update_transaction_details(case=case, actor=writer, date=new_date)
+    [written] = services.case_update_transaction_details(case=case, actor=writer, date=new_date)
+    updated = written.case
 
     row = Case.objects.get(pk=case.pk)
     # Mastercard product not received: 120 days from the transaction date (cases.networks).
@@ -228,8 +233,10 @@ def test_the_internal_due_date_may_not_precede_a_later_transaction_date(program,
         services.case_update_transaction_details(case=case, actor=writer, date=later)
     assert failure(excinfo) == ("internal_due_date", "internal_due_date_before_transaction")
 
-    updated = services.case_update_transaction_details(case=case, actor=manager, date=later,
+    written = services.case_update_transaction_details(case=case, actor=manager, date=later,
                                                        internal_due_date=later.date() + timedelta(days=5))
+    assert [e.kind for e in written] == ["edit", "edit"]
+    updated = written[-1].case
     assert (updated.transaction.date, updated.internal_due_date) == (later, later.date() + timedelta(days=5))
 
 

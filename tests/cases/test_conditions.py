@@ -30,7 +30,7 @@ def refused(case, transition, actor, condition):
 
 
 def filed(case, actor):
-    case = services.case_transition(case=case, transition="file_chargeback", actor=actor)
+    case = services.case_transition(case=case, transition="file_chargeback", actor=actor).case
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CHARGEBACK_FILED
     return case
 
@@ -134,7 +134,7 @@ def test_before_stage_deadline_for_arbitration(program, supervisor_actor):
 def test_system_sweep_may_accept_after_the_deadline(program):
     case = represented(program)
     with travel_to(case.response_due_date + timedelta(days=5)):
-        result = services.case_transition(case=case, transition="accept", actor=Actor.for_system())
+        result = services.case_transition(case=case, transition="accept", actor=Actor.for_system()).case
     assert result.status == CaseStatus.ACCEPTED
     event = CaseEvent.objects.filter(case=case).last()
     assert (event.transition, event.actor, event.to_status) == ("accept", "system", "accepted")
@@ -162,14 +162,14 @@ def test_arbitration_path_refused_for_a_code_that_needs_prearbitration(program, 
 def test_arbitration_path_allowed_for_codes_that_skip_prearbitration(program, supervisor_actor, code):
     overrides = {"issuer_evidence": FRAUD_READY} if code != "4808" else {}
     case = represented(program, reason=None, network_reason_code=code, **overrides)
-    result = services.case_transition(case=case, transition="file_arbitration", actor=supervisor_actor)
+    result = services.case_transition(case=case, transition="file_arbitration", actor=supervisor_actor).case
     assert result.status == CaseStatus.ARBITRATION_FILED
 
 
 def test_arbitration_after_prearbitration_received_needs_no_special_code(program, supervisor_actor):
     case = make_case(program, path=["file_chargeback", "record_prearb_received"], reason=None,
                      network_reason_code="4853")
-    result = services.case_transition(case=case, transition="file_arbitration", actor=supervisor_actor)
+    result = services.case_transition(case=case, transition="file_arbitration", actor=supervisor_actor).case
     assert result.status == CaseStatus.ARBITRATION_FILED
 
 

@@ -83,7 +83,7 @@ def test_response_window_starts_when_the_status_is_entered(program, admin_user, 
     path = PATHS[status]
     case = make_case(program, network=network, path=path[:-1])
     with time_machine.travel(datetime(2026, 6, 18, 9, 0, tzinfo=UTC), tick=False):
-        case = services.case_transition(case=case, transition=path[-1], actor=Actor.for_user(admin_user))
+        case = services.case_transition(case=case, transition=path[-1], actor=Actor.for_user(admin_user)).case
     row = Case.objects.get(pk=case.pk)
     assert row.status == status
     assert row.response_due_date == date(2026, 6, 18) + timedelta(days=days)

@@ -29,8 +29,9 @@ def case(program):
 ])
 def test_accepted_types_are_stored_with_their_digest(case, analyst, data, content_type):
     actor = Actor.for_user(analyst, request_id="up-1")
-    evidence, created = services.case_add_evidence(case=case, actor=actor, data=data, name="C:\\scans\\receipt.bin",
-                                                   category="transaction_receipt", description="Receipt")
+    evidence, recorded, created = services.case_add_evidence(
+        case=case, actor=actor, data=data, name="C:\\scans\\receipt.bin", category="transaction_receipt",
+        description="Receipt")
     assert created is True
     row = Evidence.objects.get(pk=evidence.pk)
     digest = hashlib.sha256(data).hexdigest()
@@ -40,6 +41,7 @@ def test_accepted_types_are_stored_with_their_digest(case, analyst, data, conten
     with row.file.open("rb") as stored:
         assert stored.read() == data
     event = CaseEvent.objects.filter(case=case).last()
+    assert recorded == event  # the service returns the event it wrote
     assert (event.kind, event.note, event.request_id, event.actor_user) == ("evidence", "Receipt", "up-1", analyst)
     assert event.changes == {"evidence_id": row.pk, "name": "receipt.bin", "category": "transaction_receipt",
                              "sha256": digest, "size": len(data)}
@@ -60,8 +62,8 @@ def test_file_over_five_mib_is_refused(case, analyst_actor):
     with pytest.raises(FileTooLarge):
         services.case_add_evidence(case=case, actor=analyst_actor, data=PDF + b"\0" * (limit - len(PDF) + 1),
                                    name="big.pdf")
-    evidence, created = services.case_add_evidence(case=case, actor=analyst_actor,
-                                                   data=PDF + b"\0" * (limit - len(PDF)), name="max.pdf")
+    created = services.case_add_evidence(case=case, actor=analyst_actor,
+                                         data=PDF + b"\0" * (limit - len(PDF)), name="max.pdf").created
     assert created and Evidence.objects.get().size == limit
 
 
@@ -72,17 +74,18 @@ def test_twenty_first_file_is_refused(case, analyst_actor):
         services.case_add_evidence(case=case, actor=analyst_actor, data=PDF + b"%extra", name="21.pdf")
     assert Evidence.objects.filter(case=case).count() == 20
     # A file the case already holds is still answered with its record.
-    again, created = services.case_add_evidence(case=case, actor=analyst_actor, data=PDF + b"%0", name="0.pdf")
-    assert created is False and again.original_name == "0.pdf"
+    again = services.case_add_evidence(case=case, actor=analyst_actor, data=PDF + b"%0", name="0.pdf")
+    assert again.created is False and again.evidence.original_name == "0.pdf"
     assert CaseEvent.objects.filter(case=case, kind="evidence").count() == 20
 
 
 def test_same_file_twice_returns_the_first_record(case, analyst_actor, supervisor_actor):
-    first, created = services.case_add_evidence(case=case, actor=analyst_actor, data=PNG, name="a.png")
-    again, created_again = services.case_add_evidence(case=case, actor=supervisor_actor, data=PNG, name="b.png",
-                                                      category="other")
-    assert (created, created_again) == (True, False)
-    assert again.pk == first.pk and again.original_name == "a.png"
+    first = services.case_add_evidence(case=case, actor=analyst_actor, data=PNG, name="a.png")
+    again = services.case_add_evidence(case=case, actor=supervisor_actor, data=PNG, name="b.png", category="other")
+    assert (first.created, again.created) == (True, False)
+    assert again.evidence.pk == first.evidence.pk and again.evidence.original_name == "a.png"
+    # The second upload answers with the event that recorded the first one, and writes none.
+    assert again.event == first.event and first.event.changes["evidence_id"] == first.evidence.pk
     assert Evidence.objects.count() == 1
     assert CaseEvent.objects.filter(case=case, kind="evidence").count() == 1
 
@@ -90,8 +93,8 @@ def test_same_file_twice_returns_the_first_record(case, analyst_actor, superviso
 def test_same_file_on_another_case_is_a_new_record(program, case, analyst_actor):
     other = make_case(program)
     services.case_add_evidence(case=case, actor=analyst_actor, data=PDF, name="a.pdf")
-    _, created = services.case_add_evidence(case=other, actor=analyst_actor, data=PDF, name="a.pdf")
-    assert created is True
+    added = services.case_add_evidence(case=other, actor=analyst_actor, data=PDF, name="a.pdf")
+    assert added.created is True and added.event.case_id == other.pk
     assert Evidence.objects.filter(sha256=hashlib.sha256(PDF).hexdigest()).count() == 2
 
 

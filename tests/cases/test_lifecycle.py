@@ -42,7 +42,8 @@ def test_allowed_transition_reaches_its_target(program, admin_user, name, source
     actor = Actor.for_system() if name == "expire" else Actor.for_user(admin_user, request_id="req-123")
     events_before = CaseEvent.objects.filter(case=case).count()
 
-    result = services.case_transition(case=case, transition=name, actor=actor, note="by the book")
+    written = services.case_transition(case=case, transition=name, actor=actor, note="by the book")
+    result = written.case
 
     assert result.status == target
     row = Case.objects.get(pk=case.pk)
@@ -51,6 +52,7 @@ def test_allowed_transition_reaches_its_target(program, admin_user, name, source
     events = list(CaseEvent.objects.filter(case=case))
     assert len(events) == events_before + 1
     event = events[-1]
+    assert written == event
     assert (event.kind, event.transition, event.from_status, event.to_status) == ("transition", name, source, target)
     assert event.note == "by the book"
     assert event.actor == actor.label

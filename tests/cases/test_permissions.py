@@ -58,10 +58,10 @@ def test_transition_permission(program, actor_for, who, name):
     actor = actor_for(who)
 
     if name in EXPECTED[who]:
-        result = services.case_transition(case=case, transition=name, actor=actor)
-        assert result.status == target
+        event = services.case_transition(case=case, transition=name, actor=actor)
+        assert event.case.status == target
         assert Case.objects.get(pk=case.pk).status == target
-        assert CaseEvent.objects.filter(case=case).last().actor == actor.label
+        assert CaseEvent.objects.filter(case=case).last() == event and event.actor == actor.label
     else:
         with pytest.raises(PermissionDenied):
             services.case_transition(case=case, transition=name, actor=actor)

@@ -234,7 +234,7 @@ def test_move_level_errors(api, dispute, body, message):
 def walk(case, *steps):
     actor = Actor.for_user(_superuser())
     for step in steps:
-        case = services.case_transition(case=case, transition=step, actor=actor)
+        case = services.case_transition(case=case, transition=step, actor=actor).case
     return case
 
 

@@ -20,7 +20,7 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 @pytest.fixture
 def stored(program, supervisor):
     case = make_case(program)
-    evidence, _ = services.case_add_evidence(case=case, actor=Actor.for_user(supervisor), data=PDF,
+    evidence, *_ = services.case_add_evidence(case=case, actor=Actor.for_user(supervisor), data=PDF,
                                              name="<script>x</script>.pdf", category="transaction_receipt")
     return case, evidence
 
@@ -31,6 +31,9 @@ def assert_served_as_attachment(response):
     assert response["Content-Disposition"].startswith("attachment;")
     assert "<script>" not in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Both doors serve through one helper: sandboxed if a browser opens it anyway, never cached.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == PDF
 
 

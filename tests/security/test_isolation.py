@@ -23,7 +23,7 @@ def victim(program):
     admin = Actor.for_user(make_user("iso_admin", None, is_staff=True, is_superuser=True))
     case = make_case(program, path=["file_chargeback"])
     services.case_add_note(case=case, actor=admin, text="Private note of program A.")
-    evidence, _ = services.case_add_evidence(case=case, actor=admin, data=PDF, name="a.pdf", category="other")
+    evidence, *_ = services.case_add_evidence(case=case, actor=admin, data=PDF, name="a.pdf", category="other")
     claim = services.claim_create(program=program, actor=admin, case_ids=[case.case_id])
     return {"case": case, "evidence": evidence, "claim": claim, "txn": case.transaction}
 

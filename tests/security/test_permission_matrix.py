@@ -32,7 +32,7 @@ def world(program):
     case = make_case(program)
     admin = Actor.for_user(make_user("world_admin", None, is_staff=True, is_superuser=True))
     services.case_add_note(case=case, actor=admin, text="Seen.")
-    evidence, _ = services.case_add_evidence(case=case, actor=admin, data=PDF, name="receipt.pdf",
+    evidence, *_ = services.case_add_evidence(case=case, actor=admin, data=PDF, name="receipt.pdf",
                                              category="transaction_receipt")
     claim = services.claim_create(program=program, actor=admin, case_ids=[case.case_id])
     return {"program": program, "case": case, "evidence": evidence, "claim": claim,

@@ -119,7 +119,7 @@ def _post_urls(case, evidence):
 @pytest.fixture
 def posted(program, supervisor):
     case = make_case(program)
-    evidence, _ = services.case_add_evidence(case=case, actor=Actor.for_user(supervisor), data=PDF, name="r.pdf",
+    evidence, *_ = services.case_add_evidence(case=case, actor=Actor.for_user(supervisor), data=PDF, name="r.pdf",
                                              category="other")
     return case, evidence
 

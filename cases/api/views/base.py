@@ -5,12 +5,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
+from cases.actors import actor_for
 from cases.exceptions import FieldError, InvalidQuery, PreconditionFailed, ValidationFailed
 from cases.models import Case, Program
-from cases.wire.pagination import PageRequest, cursor_values, paginate
+from cases.wire.pagination import keyset_list
 from cases.wire.reader import Reader
 
-from ..authentication import actor_for
 from ..parsers import JSONParser
 from ..permissions import HasScope
 
@@ -57,15 +57,8 @@ def program_for_write(view: ApiView, data: object) -> Program:
 
 def page_response(view: ApiView, queryset, keys, render, cursor_field: str, cursor_value=str) -> Response:
     """A keyset page of `queryset`, rendered row by row; the cursor is the object's `cursor_field`."""
-    page = PageRequest.from_query(view.request.query_params)
-    cursor_row = None
-    if page.cursor is not None:
-        value = cursor_value(page.cursor)
-        cursor_row = cursor_values(queryset, keys, **{cursor_field: value}) if value is not None else None
-        if cursor_row is None:
-            raise page.cursor_not_found()
-    rows, has_more = paginate(queryset, page, keys, cursor_row)
-    return Response({"has_more": has_more, "data": [render(row) for row in rows]})
+    return Response(keyset_list(queryset, view.request.query_params, keys, render, cursor_field=cursor_field,
+                                cursor_value=cursor_value))
 
 
 def as_int(value: str) -> int | None:

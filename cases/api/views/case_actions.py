@@ -26,8 +26,9 @@ class CaseTransitionsView(ApiView):
         name = body.choice("transition", lifecycle.TRANSITIONS, required=True)
         note = body.string("note", MAX_NOTE, text=True)
         body.raise_errors()
-        services.case_transition(case=case, transition=name, actor=self.actor, note=note, expected_version=version)
-        return case_response(self.actor, case)
+        event = services.case_transition(case=case, transition=name, actor=self.actor, note=note,
+                                         expected_version=version)
+        return case_response(self.actor, event.case)
 
 
 @schema.case_events
@@ -48,8 +49,7 @@ class CaseNotesView(ApiView):
         body = self.body()
         text = body.string("note", MAX_NOTE, required=True, text=True)
         body.raise_errors()
-        services.case_add_note(case=case, actor=self.actor, text=text)
-        note = selectors.case_notes(case).filter(actor=self.actor.label).order_by("-id").first()
+        note = services.case_add_note(case=case, actor=self.actor, text=text)
         return Response(note_to_dict(note), status=201)
 
 
@@ -62,5 +62,5 @@ class CaseTrustedAmountView(ApiView):
         currency = body.string("currency", 3, required=True).upper()
         note = body.string("note", MAX_NOTE, text=True)
         body.raise_errors()
-        services.case_change_amount(case=case, actor=self.actor, amount=amount, currency=currency, note=note)
-        return case_response(self.actor, case)
+        event = services.case_change_amount(case=case, actor=self.actor, amount=amount, currency=currency, note=note)
+        return case_response(self.actor, event.case)

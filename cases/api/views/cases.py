@@ -9,7 +9,7 @@ from cases.exceptions import FieldError, InvalidQuery
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
 from cases.wire.case_shape import parse_case_payload
-from cases.wire.pagination import CASE_KEYSETS, PageRequest, cursor_values, paginate
+from cases.wire.pagination import CASE_KEYSETS, keyset_list
 from cases.wire.reader import MISSING, json_problem
 
 from .. import schema
@@ -38,18 +38,11 @@ class CaseListView(ApiView):
         if not filterset.is_valid():
             raise InvalidQuery([FieldError(name, "invalid", str(messages[0]))
                                 for name, messages in filterset.errors.items()])
-        page = PageRequest.from_query(request.query_params)
-        keys = CASE_KEYSETS[filterset.ordering_key]
-        cursor_row = None
-        if page.cursor is not None:
-            # A case id is unique per program: a session user paging across programs filters by one.
-            program = filterset.form.cleaned_data.get("program")
-            scope = visible.filter(program__program_id=program) if program else visible
-            cursor_row = cursor_values(scope, keys, case_id=page.cursor)
-            if cursor_row is None:
-                raise page.cursor_not_found()
-        rows, has_more = paginate(filterset.qs, page, keys, cursor_row)
-        return Response({"has_more": has_more, "data": [case_to_native(case) for case in rows]})
+        # A case id is unique per program: a session user paging across programs filters by one.
+        program = filterset.form.cleaned_data.get("program")
+        return Response(keyset_list(
+            filterset.qs, request.query_params, CASE_KEYSETS[filterset.ordering_key], case_to_native,
+            cursor_field="case_id", cursor_scope=visible.filter(program__program_id=program) if program else visible))
 
     def post(self, request):
         data = parse_case_payload(request.data, source="api")

@@ -1,13 +1,13 @@
 """Evidence files of a case: multipart upload, list, and the only way to read one back (download)."""
 
 from django.conf import settings
-from django.http import FileResponse
 from rest_framework.response import Response
 
 from cases import selectors, services
 from cases.api.representations.resources import evidence_to_dict
 from cases.choices import EvidenceCategory
-from cases.exceptions import EvidenceNotFound, FileTooLarge
+from cases.exceptions import FileTooLarge
+from cases.web.downloads import evidence_download
 from cases.wire.reader import Reader
 
 from .. import schema
@@ -32,25 +32,16 @@ class CaseEvidenceView(UploadView):
         form.raise_errors()
         if upload.size > settings.EVIDENCE_MAX_BYTES:
             raise FileTooLarge(f"Files are limited to {settings.EVIDENCE_MAX_BYTES // 1024} KiB.", field="file")
-        evidence, created = services.case_add_evidence(
+        added = services.case_add_evidence(
             case=case, actor=self.actor, data=upload.read(), name=upload.name or "", category=category,
             description=description)
-        return Response(evidence_to_dict(evidence, case), status=201 if created else 200)
+        return Response(evidence_to_dict(added.evidence, case), status=201 if added.created else 200)
 
 
 @schema.evidence_download
 class EvidenceDownloadView(ApiView):
     def get(self, request, case_id, evidence_id):
         case = selectors.case_get(self.actor, case_id)
-        evidence = selectors.evidence_get(case, evidence_id)
-        try:
-            handle = evidence.file.open("rb")
-        except (FileNotFoundError, ValueError):
-            raise EvidenceNotFound("The file is no longer available.") from None
-        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_download(selectors.evidence_get(case, evidence_id))
 
 

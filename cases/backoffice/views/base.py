@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases import selectors
-from cases.actors import Actor
+from cases.actors import actor_for
 from cases.exceptions import CaseNotFound
 
 
@@ -20,10 +20,6 @@ class BackOfficeMixin(LoginRequiredMixin, PermissionRequiredMixin):
             return render(self.request, "403.html", {"message": "Your account has no access to the back office."},
                           status=403)
         return super().handle_no_permission()
-
-
-def actor_for(request) -> Actor:
-    return Actor.for_user(request.user, request_id=getattr(request, "id", ""))
 
 
 def is_htmx(request) -> bool:

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.views.generic import View
 
 from cases import lifecycle, services
+from cases.actors import actor_for
 from cases.backoffice.forms import AmountForm, DeadlinesForm, NoteForm, ReviewForm, TransitionForm
-from cases.backoffice.views.base import BackOfficeMixin, actor_for, case_or_404, forbidden, is_htmx, redirect_after_post
-from cases.backoffice.views.case_page import PERSON_TRANSITIONS, render_case_page
+from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden, is_htmx, redirect_after_post
+from cases.backoffice.views.case_page import render_case_page
+from cases.choices import EventKind
 from cases.exceptions import DisputeError, PermissionDenied
 
 
@@ -77,10 +79,13 @@ class EditDeadlinesView(CaseActionView):
         return DeadlinesForm(self.request.POST, case=case)
 
     def perform(self, case, data, actor):
-        updated = services.case_update(case=case, actor=actor, level=data["level"],
-                                       internal_due_date=data["internal_due_date"], due_date=data["due_date"],
-                                       note=data["note"])
-        return "Level and due dates saved." if updated.version != case.version else "Nothing changed."
+        event = services.case_update(case=case, actor=actor, level=data["level"],
+                                     internal_due_date=data["internal_due_date"], due_date=data["due_date"],
+                                     note=data["note"])
+        if event is None:
+            return "Nothing changed."
+        # An edit that changes nothing keeps its note as a note (services.case_update).
+        return "Nothing changed; your note was added." if event.kind == EventKind.NOTE else "Level and due dates saved."
 
 
 class MarkReviewedView(CaseActionView):
@@ -120,7 +125,7 @@ class TransitionView(BackOfficeMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def refused(self, request, case, name):
-        if name in PERSON_TRANSITIONS and request.user.has_perm(lifecycle.permission_for(name)):
+        if services.case_may_run(actor=actor_for(request), transition=name):
             return None
         label = lifecycle.TRANSITION_LABELS[name].lower()
         return forbidden(request, f"You may not {label} a case.", back=case_url(case))

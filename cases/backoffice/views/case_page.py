@@ -6,15 +6,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import View
 
-from cases import lifecycle, selectors, services
+from cases import selectors, services
+from cases.actors import actor_for
 from cases.backoffice import display
 from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
-from cases.backoffice.views.base import BackOfficeMixin, actor_for, case_or_404
+from cases.backoffice.views.base import BackOfficeMixin, case_or_404
 from cases.choices import EventKind
-
-# Transitions a person may run; `expire` is the deadline sweep's alone.
-PERSON_TRANSITIONS = frozenset(lifecycle.SUPERVISOR_TRANSITIONS)
-
 
 FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_edit_deadlines",
                "amount": "can_change_amount", "review": "can_review"}
@@ -27,8 +24,7 @@ NEUTRAL = frozenset({"credit_merchant", "win"})
 
 def person_transitions(request, case) -> list[dict]:
     """The transitions this user may run now (permission held), each with its unmet conditions."""
-    transitions = [t for t in services.case_available_transitions(case=case, actor=actor_for(request))
-                   if t["transition"] in PERSON_TRANSITIONS]
+    transitions = services.case_available_transitions(case=case, actor=actor_for(request))
     for t in transitions:
         name = t["transition"]
         t["tone"] = "warn" if name in GIVING_UP else "" if name in NEUTRAL else "primary"

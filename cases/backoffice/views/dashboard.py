@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.views.generic import TemplateView
 
 from cases import lifecycle
+from cases.actors import actor_for
 from cases.backoffice import charts, dashboard
 from cases.backoffice.templatetags import status_tone
-from cases.backoffice.views.base import BackOfficeMixin, actor_for
+from cases.backoffice.views.base import BackOfficeMixin
 from cases.choices import ACTIVE_STATUSES, CaseStatus, WebhookDisabledReason, WebhookEndpointStatus
 from cases.models import WebhookEndpoint
 

@@ -1,6 +1,6 @@
 """Evidence files on the case page: upload with the API's limits, download only through this view."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.generic import View
 
 from cases import selectors, services
@@ -8,6 +8,7 @@ from cases.backoffice.forms import EvidenceForm
 from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden
 from cases.backoffice.views.case_actions import CaseActionView
 from cases.exceptions import EvidenceNotFound
+from cases.web.downloads import evidence_download
 
 
 class UploadEvidenceView(CaseActionView):
@@ -20,12 +21,12 @@ class UploadEvidenceView(CaseActionView):
 
     def perform(self, case, data, actor):
         upload = data["file"]
-        evidence, created = services.case_add_evidence(
+        added = services.case_add_evidence(
             case=case, actor=actor, data=upload.read(), name=upload.name, category=data["category"],
             description=data["description"])
-        if not created:
-            return f"This file is already on the case as {evidence.original_name!r}."
-        return f"Uploaded {evidence.original_name}."
+        if not added.created:
+            return f"This file is already on the case as {added.evidence.original_name!r}."
+        return f"Uploaded {added.evidence.original_name}."
 
     def failed(self, case, form, status):
         too_large = any(e.code == "file_too_large" for e in form.errors.as_data().get("file", []))
@@ -38,17 +39,6 @@ class DownloadEvidenceView(BackOfficeMixin, View):
         if not request.user.has_perm("cases.view_evidence"):
             return forbidden(request, "You may not download evidence.")
         try:
-            evidence = selectors.evidence_get(case, evidence_id)
-        except EvidenceNotFound:
-            raise Http404("No such evidence file.") from None
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404("The stored file is missing.") from None
-        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        # Never rendered by the browser: a download only, not sniffed, not cached, sandboxed if opened.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+            return evidence_download(selectors.evidence_get(case, evidence_id))
+        except EvidenceNotFound as exc:
+            raise Http404(exc.message) from None

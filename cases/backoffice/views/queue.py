@@ -10,7 +10,8 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from cases import pan, selectors
-from cases.backoffice.views.base import BackOfficeMixin, actor_for
+from cases.actors import actor_for
+from cases.backoffice.views.base import BackOfficeMixin
 from cases.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, CaseStatus, DisputeType, Network, Reason, Source
 from cases.filtersets import DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
 
