@@ -97,3 +97,15 @@ def test_reminders_respect_the_subscription(program, endpoint):
     with time_machine.travel(ends - timedelta(hours=20)):
         deadline_reminders_write()
     assert not WebhookDelivery.objects.filter(event_type="case.deadline_approaching").exists()
+
+
+def test_a_merchant_correction_tells_every_case_it_shows_on(program, endpoint, admin_user):
+    from cases.services.parties import merchant_update
+
+    case = make_case(program)
+    WebhookDelivery.objects.all().delete()
+    merchant_update(merchant=case.transaction.merchant, actor=Actor.for_user(admin_user), fields={"name": "Renamed"})
+    [delivery] = WebhookDelivery.objects.all()
+    assert delivery.event_type == "case.updated"
+    assert delivery.payload["data"]["case_id"] == case.case_id
+    assert delivery.payload["data"]["version"] == Case.objects.get(pk=case.pk).version
