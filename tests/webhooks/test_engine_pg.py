@@ -44,7 +44,9 @@ def servers(tmp_path):
             with pytest.MonkeyPatch.context() as patch:
                 for name, value in env.items():
                     patch.setenv(name, value)
-                started.append(LiveServer(workers=1, threads=4).start(tmp_path))
+                server = LiveServer(workers=1, threads=4)
+                started.append(server)  # stopped at teardown even when it fails to start
+                server.start(tmp_path)
         return started[-count:]
 
     yield start
