@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEV_ENV := DJANGO_DEBUG=1
+DEV_ENV := DJANGO_DEBUG=1 WEBHOOK_ALLOW_PRIVATE_URLS=1
 TEST_POSTGRES_URL ?=
 # The SQLite suite runs in parallel (pytest-xdist), one worker per core unless told otherwise.
 TEST_WORKERS ?= auto
@@ -24,6 +24,7 @@ run: install
 	@echo "API key (scopes read,write,manage) for program demo:"
 	@$(DEV_ENV) $(BIN)/python manage.py create_api_key --program demo --scopes read,write,manage --name "make run" 2>/dev/null
 	$(DEV_ENV) $(BIN)/python manage.py setup_schedules
+	$(DEV_ENV) $(BIN)/python manage.py setup_demo_webhook
 	./scripts/run-dev.sh
 
 # Production-style serving: gunicorn, static files by WhiteNoise, persistent DB connections.

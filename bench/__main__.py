@@ -10,7 +10,7 @@ import sys
 
 from bench import env
 
-PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "regulation")
+PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "webhooks", "regulation")
 HTTP_PHASES = ("intake", "queue", "casepage", "memory")
 NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export", "regulation")
 
@@ -31,6 +31,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows in the import_transactions file")
     parser.add_argument("--overdue", type=int, default=0, help="overdue cases for the sweep (default: scale / 10)")
     parser.add_argument("--sweep-batch", type=int, default=10_000, help="expire_overdue batch size")
+    parser.add_argument("--webhook-deliveries", type=int, default=100_000, help="due deliveries the webhooks phase drains")
     args = parser.parse_args(argv)
     args.phases = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in args.phases if p not in PHASES]
@@ -93,6 +94,12 @@ def main(argv: list[str]) -> int:
     if "export" in args.phases:
         env.log("phase export")
         commands.run_export(report, server_env, scale=args.scale)
+    if "webhooks" in args.phases:
+        env.log("phase webhooks")
+        from bench import webhooks
+
+        webhooks.run(report, server_env, deliveries=args.webhook_deliveries, runs=args.runs, duration=args.duration,
+                     clients=args.clients, port=args.port)
     if "regulation" in args.phases:
         from bench import regulation
 

@@ -15,7 +15,8 @@ _WRITE = _READ | {"cases.add_case", "cases.change_case", "cases.add_case_note", 
                   "cases.add_transaction", "cases.add_claim", "cases.change_claim", "cases.change_case_amount"} | {
     lifecycle.permission_for(t) for t in lifecycle.API_WRITE_TRANSITIONS
 }
-_MANAGE = _WRITE | {"cases.edit_case_deadlines", "cases.mark_case_reviewed", "cases.manage_provisional_credit"} | {
+_MANAGE = _WRITE | {"cases.edit_case_deadlines", "cases.mark_case_reviewed", "cases.manage_provisional_credit",
+    "cases.manage_webhooks"} | {
     lifecycle.permission_for(t) for t in lifecycle.API_MANAGE_TRANSITIONS
 }
 SCOPE_PERMISSIONS = {ApiScope.READ: frozenset(_READ), ApiScope.WRITE: frozenset(_WRITE),
@@ -23,7 +24,7 @@ SCOPE_PERMISSIONS = {ApiScope.READ: frozenset(_READ), ApiScope.WRITE: frozenset(
 # SPEC section 3: `expire` belongs to the system (the deadline sweep) alone.
 SYSTEM_ONLY_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_ONLY_TRANSITIONS)
 SYSTEM_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_TRANSITIONS) | {
-    "cases.change_case", "cases.add_case", "cases.manage_provisional_credit"}
+    "cases.change_case", "cases.add_case", "cases.manage_webhooks", "cases.manage_provisional_credit"}
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from cases.models import (
     Program,
     ProgramClosedDate,
     Transaction,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from cases.services.edits import MAX_NOTE
 from cases.services.parties import CARDHOLDER_FIELDS, MERCHANT_FIELDS
@@ -387,3 +389,20 @@ class IdempotencyKeyAdmin(ReadOnlyAdmin):
     list_filter = ("in_flight", "method", "response_status")
     search_fields = ("=owner", "=key", "path")
     exclude = ("response_body",)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdmin):
+    """Read-only here: endpoints are managed (and secrets shown once) on the back office's Webhooks page."""
+
+    list_display = ("endpoint_id", "program", "url", "format", "status", "disabled_reason", "created")
+    list_filter = ("status", "format")
+    exclude = ("secret_encrypted", "previous_secret_encrypted")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("event_id", "event_type", "endpoint", "status", "attempts", "next_attempt_at", "created")
+    list_filter = ("status",)
+    list_select_related = ("endpoint",)
+    show_full_result_count = False

@@ -189,3 +189,26 @@ class LetterKind(models.TextChoices):
 
 
 DEFAULT_LEVELS = ["level_1", "level_2", "level_3"]
+
+
+class WebhookFormat(models.TextChoices):
+    STANDARD = "standard", "Standard Webhooks"
+    DECISIONLY = "decisionly", "Decisionly"
+
+
+class WebhookEndpointStatus(models.TextChoices):
+    ENABLED = "enabled", "Enabled"
+    DISABLED = "disabled", "Disabled"
+
+
+class WebhookDisabledReason(models.TextChoices):
+    NONE = "", "-"
+    MANUAL = "manual", "Disabled by a person"
+    GONE = "gone", "The receiver answered 410 Gone"
+    FAILING = "failing", "Every delivery failed for 5 days"
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"

@@ -222,6 +222,18 @@ class IdempotencyKeyInUse(DisputeError):
     title = "Idempotency key in use"
 
 
+class WebhookEndpointNotFound(NotFound):
+    title = "Webhook endpoint not found"
+
+
+class WebhookDeliveryNotFound(NotFound):
+    title = "Webhook delivery not found"
+
+
+class WebhookEndpointDisabled(DisputeError):
+    code = "endpoint_disabled"
+    status = 409
+    title = "Endpoint disabled"
 class ProvisionalCreditRefused(DisputeError):
     """A provisional-credit action the case's ledger does not allow now (SPEC section 13)."""
 

@@ -228,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "TransactionStatusEnum": "cases.choices.TransactionStatus",
         "CardholderTypeEnum": "cases.choices.CardholderType",
         "CardTypeEnum": "cases.choices.CardType",
+        "WebhookEndpointStatusEnum": "cases.choices.WebhookEndpointStatus",
+        "WebhookDeliveryStatusEnum": "cases.choices.WebhookDeliveryStatus",
+        "WebhookFormatEnum": "cases.choices.WebhookFormat",
     },
 }
 
@@ -276,10 +279,21 @@ CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTIO
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.2}
 CELERY_TASK_ALWAYS_EAGER = False
+# Remote control (celery inspect/control) uses broadcast exchanges shared by every worker on the
+# broker; a test run turns it off to stay within its own queue.
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool("CELERY_WORKER_ENABLE_REMOTE_CONTROL", True)
 # Seconds a row handed to a task stays claimed before the relay may hand it out again (a worker
-# killed mid-task): longer than any task takes.
+# killed mid-task): longer than any task takes (a webhook batch: two rounds of 15 s sends at most).
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
 
+# Webhooks (SPEC section 11; docs/operations.md). Production refuses http and private receivers.
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
+# The key webhook secrets are encrypted with at rest (SECRET_KEY when unset); shared by web and workers.
+WEBHOOK_SECRETS_KEY = os.environ.get("WEBHOOK_SECRETS_KEY", "")
+# Concurrent sends per worker process: sends wait on receivers, not on the CPU.
+WEBHOOK_SEND_THREADS = int(os.environ.get("WEBHOOK_SEND_THREADS", "32"))
+# The back office's demo receiver page (/webhooks/demo/), for `make run`: on with DEBUG.
+WEBHOOK_DEMO_RECEIVER = env_bool("WEBHOOK_DEMO_RECEIVER", DEBUG)
 # Letters to cardholders (SPEC section 13) go through Django's e-mail backend: SMTP in production
 # (EMAIL_HOST, EMAIL_PORT, ...), files under var/mail/ in development (`make run`), so a demo sends
 # nothing out. EMAIL_BACKEND overrides either.

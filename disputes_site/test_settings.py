@@ -15,10 +15,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 STATIC_ROOT = tempfile.mkdtemp(prefix="disputes-static-")
 WHITENOISE_USE_FINDERS = True
 
-# Unit tests run tasks in-process, at once; the PostgreSQL/RabbitMQ suite and the browser tests
-# turn this off and start real worker processes (tests/workers.py).
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_TASK_EAGER_PROPAGATES = True
-if not os.environ.get("CELERY_BROKER_URL"):
+# Unit tests run tasks in-process, at once. The processes the PostgreSQL/RabbitMQ suite starts
+# (gunicorn, workers; tests/webhooks/processes.py) are given a broker and send real messages.
+if os.environ.get("CELERY_BROKER_URL"):
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}

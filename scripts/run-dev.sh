@@ -18,8 +18,10 @@ start() {  # start NAME COMMAND...: runs COMMAND in the background, logging to v
   pids+=("$!")
   printf '  %-10s pid %-7s log %s\n' "$name" "$!" "$LOG_DIR/$name.log"
 }
+stopping=0
 stop() {
   trap - INT TERM EXIT
+  stopping=1
   echo "Stopping..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -38,4 +40,4 @@ start beat "$BIN/python" -m celery -A disputes_site beat --loglevel INFO \
 echo "Open http://127.0.0.1:$PORT/ ; Ctrl-C stops everything. Follow the logs with: tail -f $LOG_DIR/*.log"
 # Stop everything as soon as any one process ends (Ctrl-C runs `stop` through the trap).
 wait -n "${pids[@]}" || true
-echo "A process exited; see its log in $LOG_DIR/."
+[ "$stopping" = 1 ] || echo "A process exited; see its log in $LOG_DIR/. Stopping the others."

@@ -31,6 +31,7 @@ class BoundedIntConverter(IntConverter):
 register_converter(ObjectIdConverter, "api_id")
 register_converter(BoundedIntConverter, "api_int")
 CASE = "v1/cases/<api_id:case_id>"
+WEBHOOK_ENDPOINT = "v1/webhook-endpoints/<api_id:endpoint_id>"
 
 
 def _guarded(view_class):
@@ -58,6 +59,13 @@ urlpatterns = [
     path("v1/cardholders", _guarded(views.CardholderListView), name="cardholder-list"),
     path("v1/claims", _guarded(views.ClaimListView), name="claim-list"),
     path("v1/claims/<api_id:claim_id>", _guarded(views.ClaimDetailView), name="claim-detail"),
+    path("v1/webhook-endpoints", _guarded(views.WebhookEndpointListView), name="webhook-endpoint-list"),
+    path(WEBHOOK_ENDPOINT, _guarded(views.WebhookEndpointDetailView), name="webhook-endpoint-detail"),
+    path(f"{WEBHOOK_ENDPOINT}/rotate-secret", _guarded(views.WebhookRotateSecretView), name="webhook-rotate-secret"),
+    path(f"{WEBHOOK_ENDPOINT}/deliveries", _guarded(views.WebhookDeliveryListView), name="webhook-delivery-list"),
+    path(f"{WEBHOOK_ENDPOINT}/deliveries/<api_int:delivery_id>/replay", _guarded(views.WebhookDeliveryReplayView),
+         name="webhook-delivery-replay"),
+    path(f"{WEBHOOK_ENDPOINT}/replay", _guarded(views.WebhookReplayFailedView), name="webhook-replay-failed"),
     path("v1/reason-codes", _guarded(views.ReasonCodeListView), name="reason-code-list"),
     path("schema", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[],

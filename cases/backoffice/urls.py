@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cases.backoffice.views import auth, case_actions, case_page, dashboard, evidence, queue, regulation
+from cases.backoffice.views import auth, case_actions, case_page, dashboard, evidence, queue, regulation, webhook_demo, webhooks
 
 app_name = "cases"
 
@@ -27,4 +27,13 @@ urlpatterns = [
          name="case_provisional_credit"),
     path("cases/<int:number>/letters/<int:letter_id>/", regulation.LetterView.as_view(), name="case_letter"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("webhooks/", webhooks.EndpointListView.as_view(), name="webhooks"),
+    path("webhooks/demo-receiver/", webhook_demo.DemoReceiverView.as_view(), name="webhook_demo_receiver"),
+    path("webhooks/demo/", webhook_demo.DemoReceiverPageView.as_view(), name="webhook_demo"),
+    path("webhooks/<slug:endpoint_id>/", webhooks.EndpointDetailView.as_view(), name="webhook_detail"),
+    path("webhooks/<slug:endpoint_id>/rotate-secret/", webhooks.RotateSecretView.as_view(),
+         name="webhook_rotate_secret"),
+    path("webhooks/<slug:endpoint_id>/replay/", webhooks.ReplayFailedView.as_view(), name="webhook_replay_failed"),
+    path("webhooks/<slug:endpoint_id>/deliveries/<int:delivery_id>/replay/", webhooks.ReplayDeliveryView.as_view(),
+         name="webhook_replay_delivery"),
 ]

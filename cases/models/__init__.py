@@ -6,8 +6,9 @@ from cases.models.parties import Cardholder, Merchant
 from cases.models.programs import ApiKey, Program
 from cases.models.regulation import Letter, LetterTemplate, ProgramClosedDate
 from cases.models.transactions import Transaction
+from cases.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter", "LetterTemplate",
-    "Merchant", "Program", "ProgramClosedDate", "Transaction",
+    "Merchant", "Program", "ProgramClosedDate", "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -103,8 +103,14 @@ def _batch_orm(window: StatusWindow, programs: list[int], today, now) -> int:
 
 
 def _events_written(event_cases: dict[int, int]) -> None:
-    """The side effects of audit events written in bulk (event id -> case number), in the batch's
-    transaction: where the event writer has a hook for bulk writes (webhooks), it is called here."""
+    """The webhook side of events written in bulk (event id -> case number), in the batch's
+    transaction; no query at all when no program has an enabled webhook endpoint."""
+    from cases.choices import WebhookEndpointStatus
+    from cases.models import WebhookEndpoint
+    from cases.services.events import events_recorded_for
+
+    if event_cases and WebhookEndpoint.objects.filter(status=WebhookEndpointStatus.ENABLED).exists():
+        events_recorded_for(list(CaseEvent.objects.filter(pk__in=list(event_cases))))
 
 
 def regulation_update_statuses(now: datetime | None = None) -> dict[str, int]:

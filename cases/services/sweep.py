@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from cases import lifecycle
 from cases.actors import Actor
-from cases.choices import RESPONSE_STATUSES, CaseStatus, EventKind
-from cases.models import Case, CaseEvent
+from cases.choices import RESPONSE_STATUSES, CaseStatus, EventKind, WebhookEndpointStatus
+from cases.models import Case, CaseEvent, WebhookEndpoint
+from cases.services.events import events_recorded
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ INSERT INTO {event} (case_id, kind, transition, from_status, to_status, changes,
 SELECT number, %(kind)s, %(transition)s, %(source)s, %(target)s, %(changes)s::jsonb, %(note)s, %(actor)s,
        NULL, NULL, %(request_id)s, %(now)s
 FROM moved
+RETURNING id, case_id
 """
 
 
@@ -67,7 +69,9 @@ def _batch_postgresql(rule: SweepRule, source: str, today, batch_size: int, acto
             "now": timezone.now(), "kind": str(EventKind.TRANSITION), "transition": rule.transition,
             "changes": json.dumps(CHANGES), "note": NOTE, "actor": actor.label, "request_id": actor.request_id,
         })
-        return cursor.rowcount
+        written = cursor.fetchall()
+        _webhooks_for(dict(written))
+        return len(written)
 
 
 def _batch_orm(rule: SweepRule, source: str, today, batch_size: int, actor: Actor) -> int:
@@ -85,13 +89,25 @@ def _batch_orm(rule: SweepRule, source: str, today, batch_size: int, actor: Acto
         # Rows are locked (PostgreSQL) or the database is held by this writer (SQLite IMMEDIATE),
         # so every selected row moved.
         assert moved == len(ids), "sweep lost its lock"
-        CaseEvent.objects.bulk_create([
+        events = CaseEvent.objects.bulk_create([
             CaseEvent(case_id=number, kind=EventKind.TRANSITION, transition=rule.transition, from_status=source,
                       to_status=rule.target, actor=actor.label, request_id=actor.request_id,
                       changes=CHANGES, note=NOTE)
             for number in ids
         ], batch_size=batch_size)
+        _webhooks_for({event.pk: event.case_id for event in events})
         return len(ids)
+
+
+def _webhooks_for(event_cases: dict[int, int]) -> None:
+    """The webhook outbox rows of a batch's events, in the batch's transaction. Skipped at once
+    when no program has a webhook endpoint (the common case for a sweep run from cron)."""
+    if not event_cases or not WebhookEndpoint.objects.filter(status=WebhookEndpointStatus.ENABLED).exists():
+        return
+    events = CaseEvent.objects.in_bulk(list(event_cases))
+    cases = Case.objects.only("number", "case_id", "program_id", "status", "version").in_bulk(
+        set(event_cases.values()))
+    events_recorded([(event, cases[event.case_id]) for event in events.values()])
 
 
 def cases_expire_overdue(*, today=None, batch_size: int = 2000, request_id: str = "") -> dict[str, int]:

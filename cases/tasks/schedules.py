@@ -24,6 +24,8 @@ SCHEDULES: tuple[Schedule, ...] = (
              description="Expires created cases past the chargeback deadline; accepts cases past the response deadline."),
     Schedule("Idempotency-key purge", "cases.purge_idempotency_keys", crontab="30 3 * * *",
              description="Deletes stored idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS."),
+    Schedule("Deadline reminders", "cases.send_deadline_reminders", crontab="*/10 * * * *",
+             description="Writes case.deadline_approaching webhooks 72 h and 24 h before a case's next deadline."),
     # Network queue polling (SPEC 12) is added here beside its task.
     Schedule("Regulatory clock status", "cases.regulation_update_statuses", every_seconds=900,
              description="Moves Reg E / Reg Z cases to at risk or breached as their due dates come (set-based)."),

@@ -21,6 +21,11 @@ def test_schema_validates_without_warnings(tmp_path):
                 "/api/v1/cases/{case_id}/trusted-amount", "/api/v1/transactions",
                 "/api/v1/transactions/{financial_document_id}", "/api/v1/merchants", "/api/v1/cardholders",
                 "/api/v1/claims", "/api/v1/claims/{claim_id}", "/api/v1/reason-codes",
+                "/api/v1/webhook-endpoints", "/api/v1/webhook-endpoints/{endpoint_id}",
+                "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
+                "/api/v1/webhook-endpoints/{endpoint_id}/deliveries",
+                "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/replay",
+                "/api/v1/webhook-endpoints/{endpoint_id}/replay",
                 "/api/v1/cases/{case_id}/provisional-credit", "/api/v1/cases/{case_id}/letters",
                 "/api/v1/cases/{case_id}/letters/{letter_id}/download"}
     assert set(document["paths"]) == expected

@@ -95,7 +95,7 @@ class LiveServer:
              "--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5"],
             cwd=ROOT, env=env, stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT,
         )
-        wait_for(lambda: self._healthy(), timeout=30, what=f"gunicorn on port {self.port} (log {self.log_path})")
+        wait_for(lambda: self._healthy(), timeout=90, what=f"gunicorn on port {self.port} (log {self.log_path})")
         return self
 
     def _healthy(self) -> bool:

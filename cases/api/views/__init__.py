@@ -8,10 +8,20 @@ from .evidence import CaseEvidenceView, EvidenceDownloadView
 from .parties import CardholderListView, MerchantListView, ReasonCodeListView
 from .regulation import CaseLettersView, CaseProvisionalCreditView, LetterDownloadView
 from .transactions import TransactionDetailView, TransactionListView
+from .webhooks import (
+    WebhookDeliveryListView,
+    WebhookDeliveryReplayView,
+    WebhookEndpointDetailView,
+    WebhookEndpointListView,
+    WebhookReplayFailedView,
+    WebhookRotateSecretView,
+)
 
 __all__ = [
     "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseLettersView", "CaseListView",
     "CaseNotesView", "CaseProvisionalCreditView", "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView",
     "ClaimListView", "EvidenceDownloadView", "LetterDownloadView", "MerchantListView", "ReasonCodeListView",
-    "TransactionDetailView", "TransactionListView", "not_found",
+    "TransactionDetailView", "TransactionListView",
+    "WebhookDeliveryListView", "WebhookDeliveryReplayView", "WebhookEndpointDetailView", "WebhookEndpointListView",
+    "WebhookReplayFailedView", "WebhookRotateSecretView", "not_found",
 ]

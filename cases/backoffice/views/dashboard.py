@@ -10,13 +10,24 @@ from cases.backoffice import charts, dashboard
 from cases.backoffice.templatetags import status_tone
 from cases.backoffice.views.base import BackOfficeMixin
 from cases.backoffice.views.regulation import regulation_figures
-from cases.choices import ACTIVE_STATUSES, CaseStatus
+from cases.choices import ACTIVE_STATUSES, CaseStatus, WebhookDisabledReason, WebhookEndpointStatus
+from cases.models import WebhookEndpoint
 
 OUTCOME_SERIES = [
     (CaseStatus.WON, "Won", "won"), (CaseStatus.LOST, "Lost", "lost"), (CaseStatus.ACCEPTED, "Accepted", "accepted"),
     (CaseStatus.MERCHANT_CREDITED, "Merchant credited", "credited"), (CaseStatus.WITHDRAWN, "Withdrawn", "withdrawn"),
     (CaseStatus.REJECTED, "Rejected", "rejected"), (CaseStatus.EXPIRED, "Expired", "expired"),
 ]
+
+
+def _webhook_notices(user) -> list:
+    """Endpoints the system disabled (410 Gone, 5 days of failures): a supervisor re-enables them."""
+    if not user.has_perm("cases.manage_webhooks"):
+        return []
+    return list(WebhookEndpoint.objects.filter(
+        status=WebhookEndpointStatus.DISABLED,
+        disabled_reason__in=[WebhookDisabledReason.GONE, WebhookDisabledReason.FAILING],
+    ).select_related("program").order_by("-disabled_at")[:20])
 
 
 class DashboardView(BackOfficeMixin, TemplateView):
@@ -30,6 +41,7 @@ class DashboardView(BackOfficeMixin, TemplateView):
         months = figures["outcomes_per_month"]
         today = lifecycle.today()
         context.update(
+            webhook_notices=_webhook_notices(self.request.user),
             today=today,
             week_ahead=today + timedelta(days=7),
             figures=figures,

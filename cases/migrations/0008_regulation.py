@@ -23,7 +23,7 @@ def refresh_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_prune_redundant_indexes'),
+        ('cases', '0007_webhook_roles'),
     ]
 
     operations = [
