@@ -35,12 +35,8 @@ serve: install
 
 test: install
 	./scripts/install-browser.sh
-<<<<<<< HEAD
 	./scripts/install-letter-libs.sh
-	$(BIN)/python -m pytest -m "not postgres"
-=======
 	$(BIN)/python -m pytest -m "not postgres" -n $(TEST_WORKERS)
->>>>>>> main
 	TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" ./scripts/test-postgres.sh
 
 lint: install
