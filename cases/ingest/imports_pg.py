@@ -113,11 +113,16 @@ def record_parties(model, program_id: int, parties: list) -> list[tuple[str, int
     """Insert parties (MerchantInput or CardholderInput, each with an external id) with one INSERT from
     arrays, one per column; (external id, id) of each."""
     names = [f.name for f in fields(parties[0])]
-    columns = ", ".join(f'"{model._meta.get_field(name).column}"' for name in names)
+    model_fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(f'"{field.column}"' for field in model_fields)
     arrays = ", ".join(["%b::text[]"] * len(names))
+    # The arrays travel as text; each value is cast to its column's type (dates, day numbers).
+    casts = ", ".join(f"u.c{i}::{field.db_type(connection)}" for i, field in enumerate(model_fields))
+    aliases = ", ".join(f"c{i}" for i in range(len(names)))
     with _bound_cursor() as cursor:
         return cursor.execute(f'INSERT INTO "{model._meta.db_table}" ("program_id", {columns}) '  # noqa: S608
-                              f"SELECT %s, * FROM unnest({arrays}) RETURNING external_id, id",
+                              f"SELECT %s, {casts} FROM unnest({arrays}) AS u({aliases}) "
+                              "RETURNING external_id, id",
                               [program_id, *([getattr(p, name) for p in parties] for name in names)]).fetchall()
 
 
