@@ -132,6 +132,8 @@ class EventKind(models.TextChoices):
     LETTER = "letter", "Letter sent"
     REG_DUE_SOON = "reg_due_soon", "Regulatory deadline approaching"
     REG_DUE_12H = "reg_due_12h", "Resolution deadline in 12 hours"
+    # The team's work (SPEC section 14): a case taken, assigned, reassigned or unassigned.
+    ASSIGNMENT = "assignment", "Assignment"
 
 
 class ClaimStatus(models.TextChoices):

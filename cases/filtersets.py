@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import F, Q
 
 from cases import lifecycle
+from cases.actors import Actor
 from cases.choices import (
     ACTIVE_STATUSES,
     TERMINAL_STATUSES,
@@ -34,6 +35,7 @@ ORDERINGS = {
     "-amount": ("-disputed_amount", "-number"),
 }
 DEFAULT_ORDERING = "next_deadline"
+ASSIGNED_CHOICES = [("me", "Mine"), ("none", "Unassigned"), ("any", "Assigned to anyone")]
 
 
 class CaseFilterSet(filters.FilterSet):
@@ -62,6 +64,10 @@ class CaseFilterSet(filters.FilterSet):
                                                    method="filter_regulation_rule", label="Regulation")
     regulation_status = filters.MultipleChoiceFilter(choices=RegulationStatus.choices, distinct=False,
                                                      label="Regulation status")
+    # The team's work (SPEC section 14): `assigned` me (the signed-in person), none (unassigned) or
+    # any; `assignee` a username.
+    assigned = filters.ChoiceFilter(choices=ASSIGNED_CHOICES, method="filter_assigned", label="Assigned")
+    assignee = filters.CharFilter(field_name="assignee__username", max_length=150, label="Assignee")
     q = filters.CharFilter(method="filter_q", max_length=126, label="Search")
     ordering = filters.ChoiceFilter(choices=[(k, k) for k in ORDERINGS], method="filter_ordering",
                                     empty_label=None)
@@ -84,6 +90,19 @@ class CaseFilterSet(filters.FilterSet):
     def filter_regulation_rule(self, queryset, name, values):
         rules = sorted("" if value == "none" else value for value in values)
         return queryset.filter(regulation_rule__in=rules) if rules else queryset
+
+    def filter_assigned(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value == "any":
+            return queryset.filter(assignee__isnull=False)
+        # `me` is the signed-in person; an API key is nobody's assignee.
+        user = getattr(self.request, "user", None)
+        if isinstance(user, Actor):
+            user = user.user
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(assignee=user)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

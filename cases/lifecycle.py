@@ -117,6 +117,8 @@ CASE_PERMISSIONS = {
     "change_case_amount": "Can change a case's disputed (trusted) amount",
     "add_case_note": "Can add a note to a case",
     "manage_provisional_credit": "Can grant, reverse or make final a case's provisional credit",
+    "take_case": "Can take an unassigned case to work on",
+    "assign_case": "Can assign, reassign or unassign a case",
 }
 
 

@@ -5,9 +5,10 @@ from cases import lifecycle
 _VIEW = ["view_case", "view_transaction", "view_merchant", "view_cardholder", "view_claim", "view_evidence",
          "view_caseevent"]
 ANALYST_PERMISSIONS = _VIEW + ["add_case", "change_case", "add_case_note", "add_evidence", "change_case_amount",
-                               "add_claim", "change_claim", "manage_provisional_credit"] + list(
+                               "add_claim", "change_claim", "manage_provisional_credit", "take_case"] + list(
     lifecycle.ANALYST_TRANSITIONS)
-SUPERVISOR_PERMISSIONS = ANALYST_PERMISSIONS + ["edit_case_deadlines", "mark_case_reviewed", "manage_webhooks"] + [
+SUPERVISOR_PERMISSIONS = ANALYST_PERMISSIONS + ["edit_case_deadlines", "mark_case_reviewed", "manage_webhooks",
+                                                 "assign_case"] + [
     t for t in lifecycle.SUPERVISOR_TRANSITIONS if t not in lifecycle.ANALYST_TRANSITIONS
 ]
 ROLES = {"analyst": ANALYST_PERMISSIONS, "supervisor": SUPERVISOR_PERMISSIONS}

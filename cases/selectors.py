@@ -31,7 +31,7 @@ def case_queryset(actor: Actor) -> QuerySet:
         base = actor.api_key.program.cases.all()
     else:
         base = Case.objects.select_related("program")
-    return base.select_related("claim", "transaction", "transaction__merchant", "transaction__cardholder")
+    return base.select_related("claim", "transaction", "transaction__merchant", "transaction__cardholder", "assignee")
 
 
 def case_get(actor: Actor, case_id: str) -> Case:

@@ -40,6 +40,9 @@ CASE_FILTERS = PAGE + [
     OpenApiParameter("regulation_rule", str, many=True, enum=["reg_e", "reg_z", "none"]),
     OpenApiParameter("regulation_status", str, many=True,
                      enum=["on_track", "at_risk", "breached", "met", "not_applicable"]),
+    OpenApiParameter("assigned", str, enum=["me", "none", "any"],
+                     description="me: the signed-in person's cases (none for an API key); none: unassigned."),
+    OpenApiParameter("assignee", str, description="The assignee's username."),
     OpenApiParameter("q", str, description="Case id, ARN, card last4, merchant or cardholder name or email."),
     OpenApiParameter("ordering", str, enum=list(ORDERINGS), description="Default next_deadline (nulls last)."),
 ]

@@ -158,3 +158,17 @@ class EvidenceForm(ScreenedForm):
         if pan.contains_pan(upload.name or ""):
             raise ValidationError(pan.PAN_MESSAGE, code="pan_detected")
         return upload
+
+
+class AssignForm(forms.Form):
+    """A supervisor's choice of assignee by username; empty unassigns. The service checks the person."""
+
+    assignee = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username",
+                                      empty_label="Unassigned",
+                                      error_messages={"invalid_choice": "Choose an active analyst or supervisor."})
+
+    def __init__(self, *args, **kwargs):
+        from cases.services.assignment import assignable_users
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()

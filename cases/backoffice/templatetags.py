@@ -107,7 +107,8 @@ def _text(value) -> str:
 _HEADLINES = {EventKind.CREATED: "Case created", EventKind.NOTE: "Note", EventKind.AMOUNT: "Disputed amount changed",
               EventKind.REGULATION: "Regulatory clock", EventKind.CREDIT: "Provisional credit",
               EventKind.LETTER: "Letter sent", EventKind.REG_DUE_SOON: "Regulatory deadline approaching",
-              EventKind.REG_DUE_12H: "Resolution deadline in 12 hours"}
+              EventKind.REG_DUE_12H: "Resolution deadline in 12 hours",
+              EventKind.ASSIGNMENT: "Assignee changed"}
 
 
 @register.simple_tag

@@ -4,7 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cases.backoffice.views import auth, case_actions, case_page, dashboard, evidence, queue, regulation, webhook_demo, webhooks
+from cases.backoffice.views import (
+    assignment,
+    auth,
+    case_actions,
+    case_page,
+    dashboard,
+    evidence,
+    queue,
+    regulation,
+    webhook_demo,
+    webhooks,
+)
 
 app_name = "cases"
 
@@ -13,7 +24,10 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", queue.QueueView.as_view(), name="queue"),
+    path("cases/take-next/", assignment.TakeNextView.as_view(), name="take_next"),
     path("cases/<int:number>/", case_page.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:number>/take/", assignment.TakeCaseView.as_view(), name="case_take"),
+    path("cases/<int:number>/assignee/", assignment.AssignCaseView.as_view(), name="case_assign"),
     path("cases/<int:number>/notes/", case_actions.AddNoteView.as_view(), name="case_note"),
     path("cases/<int:number>/deadlines/", case_actions.EditDeadlinesView.as_view(), name="case_deadlines"),
     path("cases/<int:number>/reviewed/", case_actions.MarkReviewedView.as_view(), name="case_reviewed"),

@@ -13,6 +13,7 @@ from cases.choices import (
     ReviewStatus,
     Source,
 )
+from cases.models.assignment import ASSIGNMENT_INDEXES, CaseAssignmentFields
 from cases.models.regulation import REGULATION_CONSTRAINTS, REGULATION_INDEXES, CaseRegulationFields
 
 CASE_ID_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_-]{1,126}$", "Letters, digits, '_' and '-' only (at most 126).")
@@ -36,7 +37,7 @@ class Claim(models.Model):
         return self.claim_id
 
 
-class Case(FSMModelMixin, CaseRegulationFields, models.Model):
+class Case(FSMModelMixin, CaseRegulationFields, CaseAssignmentFields, models.Model):
     """A dispute case. `status` changes only through the transitions below, run by cases.services."""
 
     number = models.BigAutoField(primary_key=True)
@@ -103,6 +104,7 @@ class Case(FSMModelMixin, CaseRegulationFields, models.Model):
             # Few cases belong to a claim: only those carry an index entry.
             models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="case_claim_idx"),
             *REGULATION_INDEXES,
+            *ASSIGNMENT_INDEXES,
         ]
         permissions = [(name, f"Can {label.lower()}") for name, label in lifecycle.TRANSITION_LABELS.items()] + list(
             lifecycle.CASE_PERMISSIONS.items()

@@ -29,6 +29,7 @@ TYPE_FOR_KIND = {
     EventKind.TRANSITION: CASE_STATUS_CHANGED,
     EventKind.EDIT: CASE_UPDATED,
     EventKind.AMOUNT: CASE_UPDATED,
+    EventKind.ASSIGNMENT: CASE_UPDATED,
     EventKind.EVIDENCE: CASE_EVIDENCE_ADDED,
     # Consumer regulation (SPEC 13): ledger movements, letters sent, and the warnings before a
     # regulatory due date (2 business days; Decisionly's 12 hours, `hours_before` 12 in its changes).

@@ -213,6 +213,7 @@ class Case(s.Serializer):
     network_reason_description = s.CharField(allow_null=True)
     dispute_type = s.ChoiceField(DisputeType.choices)
     level = s.CharField()
+    assignee = s.CharField(allow_null=True, help_text="The username of the person working the case; null: unassigned.")
     internal_due_date = s.DateField(allow_null=True)
     due_date = s.DateField(allow_null=True)
     response_due_date = s.DateField(allow_null=True)

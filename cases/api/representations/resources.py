@@ -25,6 +25,7 @@ def case_to_native(case: Case) -> dict:
         if case.network_reason_code else None,
         "dispute_type": case.dispute_type,
         "level": case.level,
+        "assignee": case.assignee.get_username() if case.assignee_id else None,
         "internal_due_date": _iso(case.internal_due_date),
         "due_date": _iso(case.due_date),
         "response_due_date": _iso(case.response_due_date),

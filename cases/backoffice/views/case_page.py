@@ -13,6 +13,7 @@ from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, Note
 from cases.backoffice.views.base import BackOfficeMixin, case_or_404
 from cases.backoffice.views.regulation import regulation_panel
 from cases.choices import EventKind
+from cases.services.assignment import assignable_users
 
 FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_edit_deadlines",
                "amount": "can_change_amount", "review": "can_review"}
@@ -41,6 +42,8 @@ def case_capabilities(user, case, *, evidence_count: int) -> dict:
         "can_edit_deadlines": user.has_perm("cases.edit_case_deadlines") and case.is_active,
         "can_review": user.has_perm("cases.mark_case_reviewed") and case.review_status is not None,
         "can_change_amount": user.has_perm("cases.change_case_amount") and case.is_active,
+        "can_take": user.has_perm("cases.take_case") and case.is_active and case.assignee_id is None,
+        "can_assign": user.has_perm("cases.assign_case") and (case.is_active or case.assignee_id is not None),
     }
 
 
@@ -61,7 +64,7 @@ def timeline_entries(events) -> list[dict]:
         elif kind == EventKind.EVIDENCE:
             changes = event["changes"] if isinstance(event["changes"], dict) else {}
             entry.update(name=changes.get("name", ""), category=display.choice_label(changes.get("category", "")))
-        elif kind in (EventKind.EDIT, EventKind.AMOUNT):
+        elif kind in (EventKind.EDIT, EventKind.AMOUNT, EventKind.ASSIGNMENT):
             entry["changes"] = display.change_rows(event["changes"])
         elif kind in (EventKind.CREDIT, EventKind.LETTER, EventKind.REG_DUE_SOON, EventKind.REG_DUE_12H):
             entry["detail"] = event["transition"].replace("_", " ")
@@ -105,6 +108,8 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         "evidence_max_mib": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "evidence_max_files": settings.EVIDENCE_MAX_FILES,
         "regulation": regulation_panel(request, case),
+        # Read only when the supervisor's assign form is shown (one query).
+        "assignable_users": assignable_users() if capabilities["can_assign"] else (),
         **capabilities,
     }
     return render(request, "cases/case_detail.html", context, status=status)

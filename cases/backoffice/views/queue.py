@@ -23,7 +23,7 @@ from cases.choices import (
     RegulationStatus,
     Source,
 )
-from cases.filtersets import DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
+from cases.filtersets import ASSIGNED_CHOICES, DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
 
 PAGE_SIZE = 50
 SORTS = [("next_deadline", "Next deadline"), ("-next_deadline", "Next deadline, latest first"),
@@ -69,12 +69,12 @@ class QueueView(BackOfficeMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         base = selectors.case_queryset(actor_for(self.request))
         query, pan_refused = without_card_numbers(self.request.GET)
-        filterset = CaseFilterSet(query, queryset=base)
+        filterset = CaseFilterSet(query, queryset=base, request=self.request)
         filterset.is_valid()
         # The counts ignore the status filter so each status shows how many it would list.
         others = query.copy()
         others.pop("status", None)
-        counts_filter = CaseFilterSet(others, queryset=base)
+        counts_filter = CaseFilterSet(others, queryset=base, request=self.request)
         # Exact for a narrow set; estimated for a large one (selectors.case_status_counts).
         counts, counts_estimated = selectors.case_status_counts(counts_filter.qs)
         chosen = selected_statuses(filterset.form.cleaned_data.get("status"))
@@ -115,6 +115,8 @@ class QueueView(BackOfficeMixin, TemplateView):
             amount_sort="amount" if ordering == "-amount" else "-amount",
             deadline_sort="-next_deadline" if ordering == "next_deadline" else "next_deadline",
             created_sort="created" if ordering == "-created" else "-created",
+            assigned_choices=ASSIGNED_CHOICES,
+            can_take=self.request.user.has_perm("cases.take_case"),
             has_filters=any(k not in ("page", "ordering") for k in query),
         )
         return context

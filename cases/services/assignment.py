@@ -1,0 +1,141 @@
+"""Who works a case (SPEC section 14): take next, take this case, assign, reassign, unassign.
+
+Every change is one `assignment` audit event (sent as `case.updated` to webhook endpoints) whose
+changes are `{"assignee": {"before": username | None, "after": username | None}}`.
+
+"Take next" hands the open, unassigned case with the earliest `next_deadline` that the person may
+see to exactly one person, however many press at once:
+
+- PostgreSQL reads the first candidate with `SELECT ... FOR UPDATE SKIP LOCKED` (a candidate that
+  another transaction is taking is passed over, not waited for) from the partial index
+  `case_take_next_idx`, which holds the open, unassigned cases and nothing else.
+- Whatever the database, the claim itself is a conditional `UPDATE ... WHERE assignee IS NULL AND
+  status IN (open)`: when it changes no row (SQLite has no row locks; its transactions are
+  IMMEDIATE, so it serializes them anyway) the attempt is repeated with the next candidate.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.actors import Actor
+from cases.choices import ACTIVE_STATUSES, EventKind
+from cases.exceptions import CaseClosed, PermissionDenied, ValidationFailed
+from cases.models import Case, CaseEvent
+from cases.services.events import event_record, require_perm
+from cases.services.transitions import lock_case
+
+ACTIVE = [s.value for s in ACTIVE_STATUSES]
+TAKE_ATTEMPTS = 10
+ASSIGNEE_ROLES = ("analyst", "supervisor")
+
+
+def take_next_order():
+    """The order "Take next" hands cases out in: earliest next deadline first (none last), then the
+    oldest case number. The queue's default sort is the same."""
+    return (F("next_deadline").asc(nulls_last=True), "number")
+
+
+def _changes(before, after) -> dict:
+    return {"assignee": {"before": before.get_username() if before else None,
+                         "after": after.get_username() if after else None}}
+
+
+def _person(actor: Actor):
+    if actor.user is None:
+        raise PermissionDenied("Only a signed-in person takes cases.")
+    return actor.user
+
+
+def take_candidates(actor: Actor):
+    """The open, unassigned cases the actor may see, in the order they are handed out."""
+    qs = Case.objects.filter(status__in=ACTIVE, assignee__isnull=True)
+    if actor.api_key is not None:
+        qs = qs.filter(program_id=actor.api_key.program_id)
+    return qs.order_by(*take_next_order())
+
+
+def case_take_next(*, actor: Actor) -> CaseEvent | None:
+    """Assign the next case to the acting person; returns its `assignment` event (`event.case` is the
+    case), or None when no open case is left unassigned."""
+    require_perm(actor, "cases.take_case", "You may not take cases.")
+    user = _person(actor)
+    for _ in range(TAKE_ATTEMPTS):
+        taken = _take_one(actor, user)
+        if taken is not False:
+            return taken
+    return None  # every attempt lost its candidate to another person: nothing is free right now
+
+
+@transaction.atomic
+def _take_one(actor: Actor, user) -> CaseEvent | None | bool:
+    """One attempt: None when there is no candidate, False when another person claimed it first."""
+    number = (take_candidates(actor).select_for_update(skip_locked=True)
+              .values_list("number", flat=True).first())
+    if number is None:
+        return None
+    claimed = Case.objects.filter(number=number, status__in=ACTIVE, assignee__isnull=True).update(
+        assignee=user, version=F("version") + 1, updated=timezone.now())
+    if not claimed:
+        return False
+    case = Case.objects.select_related("program", "assignee").get(number=number)
+    return event_record(case=case, actor=actor, kind=EventKind.ASSIGNMENT, changes=_changes(None, user))
+
+
+def assignable_users():
+    """The people a case may be assigned to: active members of the analyst or supervisor group."""
+    return (get_user_model().objects.filter(is_active=True, groups__name__in=ASSIGNEE_ROLES)
+            .distinct().order_by("username"))
+
+
+def _check_assignee(assignee):
+    if assignee is None:
+        return None
+    if not assignable_users().filter(pk=assignee.pk).exists():
+        raise ValidationFailed.single("assignee", "not_assignable",
+                                      f"{assignee.get_username()} is not an active analyst or supervisor.")
+    return assignee
+
+
+@transaction.atomic
+def case_take(*, case: Case, actor: Actor) -> CaseEvent | None:
+    """The acting person takes this case (the case page's button). Only an unassigned case may be
+    taken; a case someone else holds is reassigned by a supervisor. Returns the event, or None when
+    the person already holds it."""
+    require_perm(actor, "cases.take_case", "You may not take cases.")
+    user = _person(actor)
+    case = lock_case(case)
+    if case.assignee_id == user.pk:
+        return None
+    if not case.is_active:
+        raise CaseClosed("A closed case is not assigned.")
+    if case.assignee_id is not None:
+        raise ValidationFailed.single("assignee", "already_assigned",
+                                      f"{case.assignee.get_username()} already works this case; "
+                                      "a supervisor may reassign it.")
+    return _save(case, actor, user)
+
+
+@transaction.atomic
+def case_assign(*, case: Case, actor: Actor, assignee=None) -> CaseEvent | None:
+    """Assign, reassign (`assignee` a user) or unassign (`assignee` None) a case: supervisors.
+    Returns the `assignment` event, or None when the case already has that assignee."""
+    require_perm(actor, "cases.assign_case", "Only a supervisor may assign cases.")
+    assignee = _check_assignee(assignee)
+    case = lock_case(case)
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return None
+    if not case.is_active and assignee is not None:
+        raise CaseClosed("A closed case is not assigned.")
+    return _save(case, actor, assignee)
+
+
+def _save(case: Case, actor: Actor, assignee) -> CaseEvent:
+    """Save the locked case's new assignee and append the event of the change."""
+    changes = _changes(case.assignee, assignee)
+    case.assignee = assignee
+    case.version += 1
+    case.save(update_fields=["assignee", "version", "updated"])
+    return event_record(case=case, actor=actor, kind=EventKind.ASSIGNMENT, changes=changes)
+
