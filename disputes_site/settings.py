@@ -3,6 +3,7 @@
 Defaults are safe for production (DEBUG off); `make run` and the test suite set what they need.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "cases",
     "providers",
+    "network_simulator",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +309,62 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 15
+
+# Card networks (SPEC section 12; docs/networks.md). The gateways speak Mastercom v6 and the
+# VROL-style wire to the embedded simulator (development and tests) or to the networks' sandboxes
+# and production hosts. Production (DJANGO_HTTPS=1) refuses to start with the simulator configured.
+def network_settings(simulator: bool, delay_default: str = "20") -> dict:
+    port = int(os.environ.get("NETWORK_SIMULATOR_PORT", "8001"))
+    url = os.environ.get("NETWORK_SIMULATOR_URL", f"http://127.0.0.1:{port}").rstrip("/")
+    delay = float(os.environ.get("NETWORK_SIMULATOR_DELAY", delay_default))
+    values = {
+        "NETWORK_SIMULATOR": simulator,
+        "NETWORK_SIMULATOR_PORT": port,
+        "NETWORK_SIMULATOR_URL": url,
+        # Seconds the simulated acquirer takes to answer; a filing left unanswered (amount ending 05)
+        # is closed for the issuer after NETWORK_SIMULATOR_WINDOW seconds (default: three times that).
+        "NETWORK_SIMULATOR_DELAY": delay,
+        "NETWORK_SIMULATOR_WINDOW": float(os.environ.get("NETWORK_SIMULATOR_WINDOW", str(3 * delay))),
+        # The simulator keeps its own state in its own database (network_simulator/router.py).
+        "NETWORK_SIMULATOR_DATABASE": os.environ.get("NETWORK_SIMULATOR_DATABASE",
+                                                     str(BASE_DIR / "var" / "network_simulator.sqlite3")),
+        # Mastercom v6 (https://api.mastercard.com/mastercom; its sandbox host for testing): the OAuth
+        # 1.0a consumer key and RSA signing key file (.p12 or PEM; cases/gateways/keys.py).
+        "MASTERCOM_BASE_URL": os.environ.get("MASTERCOM_BASE_URL", "").rstrip("/") or (
+            f"{url}/mastercom" if simulator else ""),
+        "MASTERCOM_CONSUMER_KEY": os.environ.get("MASTERCOM_CONSUMER_KEY", "") or (
+            "disputes-sandbox-consumer" if simulator else ""),
+        "MASTERCOM_SIGNING_KEY_FILE": os.environ.get("MASTERCOM_SIGNING_KEY_FILE", "") or (
+            str(BASE_DIR / "var" / "keys" / "mastercom-sandbox.pem") if simulator else ""),
+        "MASTERCOM_SIGNING_KEY_PASSWORD": os.environ.get("MASTERCOM_SIGNING_KEY_PASSWORD", ""),
+        # Per program: {"<slug>": {"consumer_key": "...", "key_file": "...", "key_password": "..."}}.
+        "MASTERCOM_PROGRAM_KEYS": json.loads(os.environ.get("MASTERCOM_PROGRAM_KEYS", "") or "{}"),
+        # The issuer's ICA: the filing ICA of pre-arbitration and arbitration cases.
+        "MASTERCOM_ICA": os.environ.get("MASTERCOM_ICA", "1234"),
+        # The VROL-style wire (modelled; docs/networks.md): base URL, HTTP Basic user id and password.
+        "VROL_BASE_URL": os.environ.get("VROL_BASE_URL", "").rstrip("/") or (f"{url}/vrol" if simulator else ""),
+        "VROL_USER_ID": os.environ.get("VROL_USER_ID", "") or ("disputes-sandbox" if simulator else ""),
+        "VROL_PASSWORD": os.environ.get("VROL_PASSWORD", "") or ("sandbox-password" if simulator else ""),
+        "NETWORK_HTTP_TIMEOUT": float(os.environ.get("NETWORK_HTTP_TIMEOUT", "30")),
+    }
+    if env_bool("DJANGO_HTTPS", False) and (simulator or any(
+            values[name].startswith(url) for name in ("MASTERCOM_BASE_URL", "VROL_BASE_URL") if values[name])):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "The network simulator is for development and tests: production (DJANGO_HTTPS=1) needs "
+            "NETWORK_SIMULATOR=0 and MASTERCOM_BASE_URL / VROL_BASE_URL pointing at the networks.")
+    return values
+
+
+globals().update(network_settings(env_bool("NETWORK_SIMULATOR", DEBUG)))
+DATABASES["network_simulator"] = {
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": NETWORK_SIMULATOR_DATABASE,  # noqa: F821 - set just above
+    "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    "TEST": {"NAME": ":memory:"},
+}
+DATABASE_ROUTERS = ["network_simulator.router.SimulatorRouter"]
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

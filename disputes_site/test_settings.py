@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("EVIDENCE_ROOT", tempfile.mkdtemp(prefix="disputes-evidence-"))
 
 from disputes_site.settings import *  # noqa: E402,F403
-from disputes_site.settings import STORAGES  # noqa: E402
+from disputes_site.settings import STORAGES, env_bool, network_settings  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -24,3 +24,7 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# The gateways talk to the network simulator, which answers at once unless told otherwise (a test
+# starts the simulator process itself: tests/gateways/simulator.py).
+globals().update(network_settings(env_bool("NETWORK_SIMULATOR", True), delay_default="0"))

@@ -35,3 +35,7 @@ def gateway_for(network: str) -> NetworkGateway:
 
 def registered_networks() -> list[str]:
     return sorted(_factories)
+
+
+# The gateways register themselves on import (settings choose where each one points).
+from cases.gateways import mastercom  # noqa: E402,F401

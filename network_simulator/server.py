@@ -1,0 +1,34 @@
+"""The simulator's HTTP server: Django's WSGI handler with the simulator's own URLs and a short
+middleware list, served by Django's threaded WSGI server on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIServer, run
+from django.test.utils import override_settings
+
+MIDDLEWARE = ["cases.web.middleware.RequestIdMiddleware", "django.middleware.common.CommonMiddleware"]
+# Mastercom accepts up to 22,000,000 base64 characters of file; the body may hold that and more.
+MAX_BODY = 32 * 1024 * 1024
+
+
+def application() -> WSGIHandler:
+    """The simulator's WSGI application (settings switched for this process only)."""
+    override_settings(ROOT_URLCONF="network_simulator.urls", MIDDLEWARE=MIDDLEWARE,
+                      DATA_UPLOAD_MAX_MEMORY_SIZE=MAX_BODY, APPEND_SLASH=False).enable()
+    return WSGIHandler()
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve(host: str, port: int) -> None:
+    if not is_loopback(host):
+        raise ValueError("the network simulator listens on loopback only")
+    run(host, port, application(), ipv6=":" in host, threading=True, server_cls=WSGIServer)

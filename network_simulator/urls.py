@@ -1,0 +1,27 @@
+"""The simulator's URLs: Mastercom v6 under /mastercom/, the VROL-style wire under /vrol/."""
+
+from django.http import JsonResponse
+from django.urls import path
+
+from network_simulator import mastercom as mc
+
+
+def health(request):
+    return JsonResponse({"status": "ok", "service": "network simulator"})
+
+
+urlpatterns = [
+    path("healthz", health),
+    path("mastercom/v6/claims", mc.claims),
+    path("mastercom/v6/claims/<str:claim_id>", mc.claim),
+    path("mastercom/v6/claims/<str:claim_id>/chargebacks", mc.chargebacks),
+    path("mastercom/v6/claims/<str:claim_id>/chargebacks/<str:chargeback_id>/reversal", mc.reversal),
+    path("mastercom/v6/claims/<str:claim_id>/chargebacks/<str:chargeback_id>/documents", mc.chargeback_documents),
+    path("mastercom/v6/chargebacks/acknowledge", mc.acknowledge),
+    path("mastercom/v6/cases", mc.cases),
+    path("mastercom/v6/cases/status", mc.case_status),
+    path("mastercom/v6/cases/<str:case_id>", mc.case),
+    path("mastercom/v6/cases/<str:case_id>/documents", mc.case_documents),
+    path("mastercom/v6/queues/names", mc.queue_names),
+    path("mastercom/v6/queues", mc.queues),
+]

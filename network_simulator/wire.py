@@ -1,0 +1,126 @@
+"""Plumbing both simulated wires share: JSON bodies, amounts, and the documents a filing carries
+(checked by the same network rules the gateways package by, so the simulator refuses what a real
+network would)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from cases.gateways import packaging
+from cases.gateways.base import Document, PackagingError
+from cases.money import exponent, is_currency
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, code: str = "INVALID_REQUEST", status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("The request body is not JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def text(body: dict, name: str, *, required: bool = True, max_length: int = 200) -> str:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise BadRequest(f"{name} is required.", "MISSING_FIELD")
+        return ""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise BadRequest(f"{name} must be a string.", "INVALID_FIELD")
+    value = str(value)
+    if len(value) > max_length:
+        raise BadRequest(f"{name} is longer than {max_length} characters.", "INVALID_FIELD")
+    return value
+
+
+def currency(body: dict, name: str) -> str:
+    value = text(body, name, max_length=3)
+    if not is_currency(value):
+        raise BadRequest(f"{name} must be an ISO 4217 alphabetic currency code.", "INVALID_FIELD")
+    return value
+
+
+def minor_units(value: object, currency_code: str, name: str) -> int:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise BadRequest(f"{name} must be a decimal amount.", "INVALID_FIELD") from None
+    scaled = amount.scaleb(exponent(currency_code))
+    if not amount.is_finite() or amount <= 0 or scaled != scaled.to_integral_value() or len(str(value)) > 16:
+        raise BadRequest(f"{name} must be a positive amount with at most {exponent(currency_code)} decimals.",
+                         "INVALID_FIELD")
+    return int(scaled)
+
+
+def major(amount_minor: int, currency_code: str) -> str:
+    return f"{Decimal(amount_minor).scaleb(-exponent(currency_code)):f}"
+
+
+def decode(content: object, name: str) -> bytes:
+    if not isinstance(content, str) or not content:
+        raise BadRequest(f"{name} must be base64 text.", "INVALID_FIELD")
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest(f"{name} is not valid base64.", "INVALID_FIELD") from None
+
+
+def check_documents(documents: list[Document], rules: packaging.Rules) -> list[dict]:
+    """The documents' record ({name, content_type, size}); BadRequest naming the file when one
+    breaks the network's rules (a name the gateway should have fixed counts as broken here)."""
+    problems = []
+    for document in documents:
+        if len(document.name) > rules.max_name:
+            problems.append(f"{document.name}: file names may have at most {rules.max_name} characters")
+    try:
+        packaged = packaging.inspect(documents, rules)
+    except PackagingError as refused:
+        problems.extend(refused.problems)
+    else:
+        problems.extend(f"{name}: above {rules.max_dpi} dpi" for name in packaged.resampled)
+    if problems:
+        raise BadRequest("; ".join(problems), "DOCUMENT_REJECTED")
+    return [{"name": d.name, "content_type": packaging.detect(d.content)[0], "size": len(d.content)} for d in documents]
+
+
+def mastercom_attachment(attachment: object) -> list[Document]:
+    """Mastercom's DocumentStructure: one JPEG, TIFF or PDF, or a ZIP of them."""
+    if attachment is None:
+        return []
+    if not isinstance(attachment, dict):
+        raise BadRequest("fileAttachment must be an object.", "INVALID_FIELD")
+    filename = text(attachment, "filename", max_length=16)
+    content = decode(attachment.get("file"), "fileAttachment.file")
+    if not content.startswith(b"PK\x03\x04"):
+        return [Document(name=filename, content_type="", content=content)]
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+            if sum(info.file_size for info in infos) > 40 * packaging.MB:
+                raise BadRequest("The ZIP expands beyond any submission limit.", "DOCUMENT_REJECTED")
+            return [Document(name=info.filename, content_type="", content=archive.read(info)) for info in infos]
+    except (zipfile.BadZipFile, OSError):
+        raise BadRequest("fileAttachment is not a readable ZIP.", "DOCUMENT_REJECTED") from None
+
+
+def zipped(documents: list[dict]) -> str:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document in documents:
+            archive.writestr(document["name"], base64.b64decode(document["content"]))
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
