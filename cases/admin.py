@@ -30,6 +30,7 @@ from cases.models import (
     IdempotencyKey,
     Letter,
     LetterTemplate,
+    MastercardCredential,
     Merchant,
     Program,
     ProgramClosedDate,
@@ -37,6 +38,7 @@ from cases.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from cases.services.credentials import mastercard_credential_revoke
 from cases.services.edits import MAX_NOTE
 from cases.services.parties import CARDHOLDER_FIELDS, MERCHANT_FIELDS
 from cases.services.regulation import regulation_recompute_program
@@ -310,6 +312,27 @@ class ApiKeyAdmin(APIKeyModelAdmin):
     list_filter = ("program", "revoked", "created")
     list_select_related = ("program",)
     search_fields = ("name", "prefix", "program__program_id")
+
+
+@admin.register(MastercardCredential)
+class MastercardCredentialAdmin(ReadOnlyAdmin):
+    """Registered with `manage.py create_mastercard_credential`; revoked here or with
+    `revoke_mastercard_credential`."""
+
+    list_display = ("consumer_key", "program", "revoked", "not_valid_after", "created")
+    list_filter = ("program", "revoked")
+    list_select_related = ("program",)
+    search_fields = ("consumer_key", "program__program_id")
+    exclude = ("public_key_pem",)
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected credentials", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = [mastercard_credential_revoke(c) for c in queryset.filter(revoked=False)]
+        self.message_user(request, f"Revoked {len(revoked)} credential(s).", messages.SUCCESS)
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("cases.change_mastercardcredential")
 
 
 class MerchantAdminForm(ServiceForm):

@@ -1,5 +1,6 @@
 from cases.models.audit import CaseEvent
 from cases.models.cases import Case, Claim
+from cases.models.credentials import MastercardCredential, MastercardNonce
 from cases.models.evidence import Evidence
 from cases.models.idempotency import IdempotencyKey
 from cases.models.parties import Cardholder, Merchant
@@ -10,5 +11,6 @@ from cases.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoi
 
 __all__ = [
     "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter", "LetterTemplate",
-    "Merchant", "Program", "ProgramClosedDate", "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
+    "MastercardCredential", "MastercardNonce", "Merchant", "Program", "ProgramClosedDate", "Transaction",
+    "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -56,3 +56,9 @@ def authenticate_api_key(request) -> ApiKey | None:
             raise AuthenticationFailed("Invalid API key.")
     setattr(django_request, _CACHE_ATTR, api_key)
     return api_key
+
+
+def remember_api_key(request, api_key: ApiKey) -> None:
+    """Record a key another authentication (Mastercard OAuth) established, so every later check of
+    the request (idempotency, throttle, the door) sees this key."""
+    setattr(getattr(request, "_request", request), _CACHE_ATTR, api_key)

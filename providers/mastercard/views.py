@@ -4,8 +4,9 @@ The four confirmed use cases of https://developer.mastercard.com/mastercard-proc
 create a dispute case, change a trusted amount, add a file, retrieve a case status. `{caseId}` is
 the case's integer `number` (Mastercard case ids are numbers; `caseNumber` is "D" + caseId).
 
-Differences from the original (docs/dialects.md): an API key instead of OAuth 1.0a signing and
-JWE payload encryption; errors carry Source "DISPUTES".
+Differences from the original (docs/dialects.md): OAuth 1.0a signing as Mastercard's gateway checks
+it (providers/mastercard/oauth.py) or an API key, and no JWE payload encryption; errors carry
+Source "DISPUTES".
 """
 
 import base64
@@ -40,6 +41,7 @@ from providers.base import (
     endpoint,
     json_object,
 )
+from providers.mastercard.oauth import oauth_first
 
 # Add a file: "Only jpg, tiff or pdf are accepted, and the encrypted payload must not exceed 1 MB"
 # (…/use-cases/add-file-to-dispute-case/). We check the decoded file, by content, against 1 MiB.
@@ -233,7 +235,8 @@ def case_status(request, actor, case_id):
     })
 
 
-cases_view = endpoint(render_error, POST=create_case)
-case_view = endpoint(render_error, GET=case_status)
-trusted_amounts_view = endpoint(render_error, POST=change_trusted_amount)
-attachments_view = endpoint(render_error, POST=add_attachment)
+oauth = oauth_first(render_error)
+cases_view = oauth(endpoint(render_error, POST=create_case))
+case_view = oauth(endpoint(render_error, GET=case_status))
+trusted_amounts_view = oauth(endpoint(render_error, POST=change_trusted_amount))
+attachments_view = oauth(endpoint(render_error, POST=add_attachment))
