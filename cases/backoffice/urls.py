@@ -13,6 +13,7 @@ from cases.backoffice.views import (
     evidence,
     queue,
     regulation,
+    team,
     webhook_demo,
     webhooks,
 )
@@ -40,6 +41,7 @@ urlpatterns = [
     path("cases/<int:number>/provisional-credit/<str:action>/", regulation.ProvisionalCreditView.as_view(),
          name="case_provisional_credit"),
     path("cases/<int:number>/letters/<int:letter_id>/", regulation.LetterView.as_view(), name="case_letter"),
+    path("team/", team.TeamView.as_view(), name="team"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("webhooks/", webhooks.EndpointListView.as_view(), name="webhooks"),
     path("webhooks/demo-receiver/", webhook_demo.DemoReceiverView.as_view(), name="webhook_demo_receiver"),

