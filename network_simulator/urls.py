@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from network_simulator import mastercom as mc
+from network_simulator import vrol
 
 
 def health(request):
@@ -24,4 +25,16 @@ urlpatterns = [
     path("mastercom/v6/cases/<str:case_id>/documents", mc.case_documents),
     path("mastercom/v6/queues/names", mc.queue_names),
     path("mastercom/v6/queues", mc.queues),
+    path("vrol/v1/cases", vrol.create_case),
+    path("vrol/v1/cases/<str:case_number>", vrol.case_detail),
+    path("vrol/v1/cases/<str:case_number>/disputes", vrol.dispute),
+    path("vrol/v1/cases/<str:case_number>/prearbitration", vrol.prearbitration),
+    path("vrol/v1/cases/<str:case_number>/prearbitration/<str:prearbitration_id>/response", vrol.prearbitration_response),
+    path("vrol/v1/cases/<str:case_number>/arbitration", vrol.arbitration),
+    path("vrol/v1/cases/<str:case_number>/accept", vrol.accept),
+    path("vrol/v1/cases/<str:case_number>/recall", vrol.recall),
+    path("vrol/v1/submissions/<str:client_reference>", vrol.submission),
+    path("vrol/v1/queues", vrol.queue_names),
+    path("vrol/v1/queues/<str:name>", vrol.queue),
+    path("vrol/v1/queues/<str:name>/read", vrol.mark_read),
 ]

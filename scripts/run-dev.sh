@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make run`'s processes: the web server, a Celery worker and the beat scheduler, each logging to
-# var/log/. Ctrl-C (or any one of them exiting) stops them all. Loopback only.
+# `make run`'s processes: the web server, a Celery worker, the beat scheduler and the network simulator,
+# each logging to var/log/. Ctrl-C (or any one of them exiting) stops them all. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -10,6 +10,9 @@ mkdir -p "$LOG_DIR"
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 # Webhooks to a receiver on this machine (the demo receiver page) are allowed in development.
 export WEBHOOK_ALLOW_PRIVATE_URLS="${WEBHOOK_ALLOW_PRIVATE_URLS:-1}"
+# The simulated card networks answer after 20 seconds, so a demo case visibly moves on its own.
+export NETWORK_SIMULATOR_PORT="${NETWORK_SIMULATOR_PORT:-8001}"
+export NETWORK_SIMULATOR_DELAY="${NETWORK_SIMULATOR_DELAY:-20}"
 
 pids=()
 start() {  # start NAME COMMAND...: runs COMMAND in the background, logging to var/log/NAME.log
@@ -35,8 +38,10 @@ start worker "$BIN/python" -m celery -A disputes_site worker --loglevel INFO \
   --concurrency "${CELERY_CONCURRENCY:-2}" --hostname "worker-dev@%h"
 start beat "$BIN/python" -m celery -A disputes_site beat --loglevel INFO \
   --pidfile ""
-# --- Network simulator (SPEC section 12): its process starts here, e.g.
-# start simulator "$BIN/python" manage.py run_network_simulator --port "${SIMULATOR_PORT:-8001}"
+# The network simulator (SPEC section 12; docs/networks.md): both card-network wires on loopback,
+# answering NETWORK_SIMULATOR_DELAY seconds after a filing. The gateways of web and worker point
+# at it (NETWORK_SIMULATOR is on with DJANGO_DEBUG=1).
+start simulator "$BIN/python" manage.py run_network_simulator --port "$NETWORK_SIMULATOR_PORT"
 echo "Open http://127.0.0.1:$PORT/ ; Ctrl-C stops everything. Follow the logs with: tail -f $LOG_DIR/*.log"
 # Stop everything as soon as any one process ends (Ctrl-C runs `stop` through the trap).
 wait -n "${pids[@]}" || true

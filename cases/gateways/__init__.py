@@ -38,4 +38,4 @@ def registered_networks() -> list[str]:
 
 
 # The gateways register themselves on import (settings choose where each one points).
-from cases.gateways import mastercom  # noqa: E402,F401
+from cases.gateways import mastercom, vrol  # noqa: E402,F401

@@ -1,0 +1,266 @@
+"""The simulator's VROL-style endpoints (a JSON wire modelled on the operations Visa Resolve Online
+exposes; not Visa's: see cases/gateways/vrol.py and docs/networks.md). HTTP Basic; errors are
+`{"errors": [{"code", "message"}]}`; every filing is idempotent by `clientReference`."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from cases.gateways import packaging
+from cases.gateways.base import Document
+from network_simulator import auth, state, wire
+from network_simulator.models import SimAnswer, SimClaim, SimFiling
+from network_simulator.wire import BadRequest
+
+log = logging.getLogger(__name__)
+NETWORK = state.VISA
+MAX_ATTACHMENTS = 20
+
+
+def errors(status: int, message: str, code: str = "INVALID_REQUEST") -> JsonResponse:
+    return JsonResponse({"errors": [{"code": code, "message": message}]}, status=status)
+
+
+def endpoint(*methods):
+    def decorator(view):
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return errors(405, f"{request.method} is not allowed here.", "METHOD_NOT_ALLOWED")
+            if not auth.check_basic(request):
+                response = errors(401, "Valid user id and password are required.", "UNAUTHORIZED")
+                response["WWW-Authenticate"] = 'Basic realm="vrol"'
+                return response
+            try:
+                return view(request, *args, **kwargs)
+            except BadRequest as bad:
+                return errors(bad.status, bad.message, bad.code)
+            except Exception:  # noqa: BLE001 - answer like a network: 500, never a crash
+                log.exception("simulator error on %s %s", request.method, request.path)
+                return errors(500, "Internal error in the simulated network.", "INTERNAL_ERROR")
+        return wrapper
+    return decorator
+
+
+def _case(case_number: str) -> SimClaim:
+    claim = SimClaim.objects.filter(network=NETWORK, claim_id=case_number).first()
+    if claim is None:
+        raise BadRequest(f"Case {case_number} was not found.", "CASE_NOT_FOUND", 404)
+    return claim
+
+
+def _money(body: dict, name: str) -> tuple[int, str]:
+    value = body.get(name)
+    if not isinstance(value, dict):
+        raise BadRequest(f"{name} must be an object with value and currency.", "INVALID_FIELD")
+    currency = wire.currency(value, "currency")
+    return wire.minor_units(wire.text(value, "value", max_length=16), currency, f"{name}.value"), currency
+
+
+def _attachments(body: dict) -> list[dict]:
+    items = body.get("attachments", [])
+    if not isinstance(items, list) or len(items) > MAX_ATTACHMENTS:
+        raise BadRequest(f"attachments must be a list of at most {MAX_ATTACHMENTS} files.", "INVALID_FIELD")
+    documents = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadRequest(f"attachments[{index}] must be an object.", "INVALID_FIELD")
+        documents.append(Document(name=wire.text(item, "fileName", max_length=packaging.VISA.max_name),
+                                  content_type=wire.text(item, "mimeType", max_length=100),
+                                  content=wire.decode(item.get("content"), f"attachments[{index}].content")))
+    return wire.check_documents(documents, packaging.VISA)
+
+
+def _once(view):
+    """Answer a repeated clientReference with the first answer, before anything else is checked."""
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        body = wire.json_body(request)
+        reference = wire.text(body, "clientReference", max_length=100)
+        existing = state.find_filing(NETWORK, reference)
+        if existing is not None and existing.response:
+            return JsonResponse(existing.response, status=existing.status_code)
+        return view(request, body, reference, *args, **kwargs)
+    return wrapper
+
+
+def _answered(filing: SimFiling, response: dict, status: int = 201) -> JsonResponse:
+    SimFiling.objects.filter(pk=filing.pk).update(response=response, status_code=status)
+    return JsonResponse(response, status=status)
+
+
+def _require_open(claim: SimClaim) -> None:
+    if not state.is_open(claim):
+        raise BadRequest(f"Case {claim.claim_id} is closed.", "CASE_CLOSED", 409)
+
+
+@endpoint("POST")
+def create_case(request):
+    body = wire.json_body(request)
+    arn = wire.text(body, "acquirerReferenceNumber", max_length=23)
+    if not arn.isdigit():
+        raise BadRequest("acquirerReferenceNumber is numeric.", "INVALID_FIELD")
+    amount, currency = _money(body, "transactionAmount")
+    claim, created = state.claim_or_existing(NETWORK, arn, amount, currency)
+    return JsonResponse({"caseNumber": claim.claim_id, "status": "OPEN" if state.is_open(claim) else "CLOSED"},
+                        status=201 if created else 200)
+
+
+@endpoint("GET")
+def case_detail(request, case_number):
+    claim = _case(case_number)
+    return JsonResponse({
+        "caseNumber": claim.claim_id, "acquirerReferenceNumber": claim.transaction_ref,
+        "status": "OPEN" if state.is_open(claim) else "CLOSED",
+        "filings": [{"id": f.reference, "type": f.kind, "filedBy": "ISSUER" if f.filed_by == "I" else "ACQUIRER",
+                     "clientReference": f.client_reference, "status": f.status,
+                     "amount": {"value": wire.major(f.amount_minor, f.currency), "currency": f.currency} if f.currency else None}
+                    for f in state.visible_filings(claim)],
+    })
+
+
+@endpoint("POST")
+@_once
+def dispute(request, body, reference, case_number):
+    claim = _case(case_number)
+    amount, currency = _money(body, "disputeAmount")
+    reason_code = wire.text(body, "reasonCode", max_length=5)
+    questionnaire = body.get("questionnaire")
+    if not isinstance(questionnaire, dict) or not questionnaire:
+        raise BadRequest("questionnaire must hold the dispute questionnaire's answers.", "INVALID_FIELD")
+    documents = _attachments(body)
+    _require_open(claim)
+    if state.issuer_chargeback(claim) is not None:
+        raise BadRequest(f"Case {claim.claim_id} already holds a dispute.", "DUPLICATE_DISPUTE", 409)
+    filing = state.file_chargeback(claim, client_reference=reference, amount_minor=amount, currency=currency,
+                                   reason_code=reason_code, message_text=str(questionnaire.get("summary", ""))[:100],
+                                   documents=documents)
+    if not filing.accepted:
+        return _answered(filing, {"status": "REJECTED", "caseNumber": claim.claim_id, "disputeId": filing.reference,
+                                  "errors": [{"code": "DISPUTE_REJECTED", "message": filing.reject_reason}]}, 422)
+    return _answered(filing, {"status": "SUBMITTED", "caseNumber": claim.claim_id, "disputeId": filing.reference})
+
+
+def _escalate(request, body, reference, case_number, kind):
+    claim = _case(case_number)
+    amount, currency = _money(body, "amount")
+    memo = wire.text(body, "memo", required=False, max_length=1000)
+    documents = _attachments(body)
+    _require_open(claim)
+    if state.issuer_chargeback(claim) is None:
+        raise BadRequest(f"Case {claim.claim_id} holds no dispute to escalate.", "NO_DISPUTE", 409)
+    case = state.file_case(claim, kind=kind, client_reference=reference, amount_minor=amount, currency=currency,
+                           reason_code=state.issuer_chargeback(claim).reason_code, message_text=memo,
+                           documents=documents)
+    key = "preArbitrationId" if kind == "prearbitration" else "arbitrationId"
+    return _answered(case, {"status": "SUBMITTED", "caseNumber": claim.claim_id, key: case.reference})
+
+
+@endpoint("POST")
+@_once
+def prearbitration(request, body, reference, case_number):
+    return _escalate(request, body, reference, case_number, "prearbitration")
+
+
+@endpoint("POST")
+@_once
+def arbitration(request, body, reference, case_number):
+    return _escalate(request, body, reference, case_number, "arbitration")
+
+
+@endpoint("POST")
+@_once
+def prearbitration_response(request, body, reference, case_number, prearbitration_id):
+    claim = _case(case_number)
+    if wire.text(body, "action", max_length=7) != "ACCEPT":
+        raise BadRequest("action is ACCEPT (decline by filing arbitration).", "INVALID_FIELD")
+    case = claim.filings.filter(kind="prearbitration", filed_by="A", reference=prearbitration_id).first()
+    if case is None or (case.visible_at and case.visible_at > timezone.now()):
+        raise BadRequest(f"No acquirer pre-arbitration {prearbitration_id} on case {case_number}.", "NOT_FOUND", 404)
+    if case.status != "OPEN":
+        raise BadRequest(f"Pre-arbitration {prearbitration_id} is {case.status.lower()}.", "NOT_OPEN", 409)
+    filing = state.accept(claim, client_reference=reference, case=case)
+    return _answered(filing, {"status": "ACCEPTED", "caseNumber": claim.claim_id, "preArbitrationId": case.reference})
+
+
+@endpoint("POST")
+@_once
+def accept(request, body, reference, case_number):
+    claim = _case(case_number)
+    wire.text(body, "memo", required=False, max_length=1000)
+    _require_open(claim)
+    filing = state.accept(claim, client_reference=reference)
+    return _answered(filing, {"status": "ACCEPTED", "caseNumber": claim.claim_id})
+
+
+@endpoint("POST")
+@_once
+def recall(request, body, reference, case_number):
+    claim = _case(case_number)
+    wire.text(body, "memo", required=False, max_length=1000)
+    _require_open(claim)
+    filing = state.withdraw(claim, client_reference=reference)
+    return _answered(filing, {"status": "RECALLED", "caseNumber": claim.claim_id})
+
+
+@endpoint("GET")
+def submission(request, client_reference):
+    filing = state.find_filing(NETWORK, client_reference)
+    if filing is None or not filing.response:
+        raise BadRequest(f"No submission with client reference {client_reference}.", "NOT_FOUND", 404)
+    return JsonResponse({"clientReference": client_reference, "httpStatus": filing.status_code,
+                         "response": filing.response})
+
+
+@endpoint("GET")
+def queue_names(request):
+    return JsonResponse({"queues": [{"name": name, "description": text}
+                                    for name, text in state.QUEUES[NETWORK].items()]})
+
+
+_TYPES = {"representment": "REPRESENTMENT", "merchant_accepted": "ACCEPTED_BY_ACQUIRER",
+          "ruling_issuer": "DECIDED_FOR_ISSUER", "ruling_merchant": "DECIDED_FOR_ACQUIRER",
+          "prearb_received": "PRE_ARBITRATION", "prearb_response": "PRE_ARBITRATION_RESPONSE"}
+
+
+def _item(answer: SimAnswer) -> dict:
+    filing = answer.filing
+    return {
+        "itemId": answer.item_id, "caseNumber": answer.claim.claim_id, "type": _TYPES[answer.kind],
+        "clientReference": filing.client_reference if filing else "", "relatedId": answer.case_reference,
+        "amount": ({"value": wire.major(answer.amount_minor, answer.currency), "currency": answer.currency}
+                   if answer.amount_minor is not None else None),
+        "message": answer.reason, "createdAt": answer.available_at.isoformat(),
+        "attachments": [{"fileName": d["name"], "mimeType": d["content_type"], "content": d["content"]}
+                        for d in answer.documents],
+    }
+
+
+@endpoint("GET")
+def queue(request, name):
+    if name not in state.QUEUES[NETWORK]:
+        raise BadRequest(f"Unknown queue {name}.", "QUEUE_NOT_FOUND", 404)
+    try:
+        limit = min(max(int(request.GET.get("limit", "500")), 1), 2000)
+    except ValueError:
+        raise BadRequest("limit is a number from 1 to 2000.", "INVALID_FIELD") from None
+    rows = list(state.waiting(NETWORK, name)[: limit + 1])
+    return JsonResponse({"queue": name, "items": [_item(a) for a in rows[:limit]], "more": len(rows) > limit})
+
+
+@endpoint("POST")
+def mark_read(request, name):
+    if name not in state.QUEUES[NETWORK]:
+        raise BadRequest(f"Unknown queue {name}.", "QUEUE_NOT_FOUND", 404)
+    body = wire.json_body(request)
+    ids = body.get("itemIds")
+    if not isinstance(ids, list) or not ids or len(ids) > 2000 or not all(isinstance(i, str) for i in ids):
+        raise BadRequest("itemIds must list 1 to 2000 item ids.", "INVALID_FIELD")
+    done = state.acknowledge(NETWORK, item_ids=ids)
+    return JsonResponse({"read": [i for i in ids if done.get(i)], "unknown": [i for i in ids if not done.get(i)]})
