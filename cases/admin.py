@@ -20,6 +20,7 @@ from cases.actors import actor_for
 from cases.backoffice.forms import AdminLoginForm, DomainErrorsMixin, ScreenedFormMixin
 from cases.exceptions import DisputeError
 from cases.letters import render as letter_render
+from cases.limits import MAX_NOTE
 from cases.models import (
     ApiKey,
     Cardholder,
@@ -39,7 +40,6 @@ from cases.models import (
     WebhookEndpoint,
 )
 from cases.services.credentials import mastercard_credential_revoke
-from cases.services.edits import MAX_NOTE
 from cases.services.parties import CARDHOLDER_FIELDS, MERCHANT_FIELDS
 from cases.services.regulation import regulation_recompute_program
 

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from cases.actors import Actor
 from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, LetterNotFound, TransactionNotFound
+from cases.limits import MAX_INT
 from cases.models import Cardholder, Case, CaseEvent, Claim, Evidence, Letter, Merchant, Program, Transaction
 
 
@@ -48,7 +49,7 @@ def case_get_by_number(actor: Actor, number) -> Case:
         raise CaseNotFound("No such case.") from None
     # The number is the primary key: no ORDER BY (`.first()` would sort by the queue order), which
     # makes PostgreSQL's plan of this six-table join cheaper.
-    case = case_queryset(actor).filter(number=number).order_by()[:1] if 0 < number < 2**63 else []
+    case = case_queryset(actor).filter(number=number).order_by()[:1] if 0 < number <= MAX_INT else []
     if not case:
         raise CaseNotFound(f"No case {number}.")
     return case[0]
@@ -106,7 +107,7 @@ def transaction_get(actor: Actor, financial_document_id) -> Transaction:
         fdid = int(financial_document_id)
     except (TypeError, ValueError):
         raise TransactionNotFound("No such transaction.") from None
-    txn = transaction_queryset(actor).filter(financial_document_id=fdid).first() if 0 < fdid < 2**63 else None
+    txn = transaction_queryset(actor).filter(financial_document_id=fdid).first() if 0 < fdid <= MAX_INT else None
     if txn is None:
         raise TransactionNotFound(f"No transaction with financial document id {fdid}.")
     return txn

@@ -22,16 +22,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cases.actors import Actor
 from cases.exceptions import AuthenticationFailed, DisputeError, NotFound, ValidationFailed
+from cases.limits import has_control, unstorable_field
 from cases.web.api_keys import authenticate_api_key
-from cases.web.guards import guarded, read_body, unstorable_field
+from cases.web.guards import guarded, read_body
 from cases.web.throttling import ClientRateThrottle
 
 logger = logging.getLogger("disputes.providers")
-
-# Far above any card transaction, far below the 64-bit columns amounts are stored in.
-MAX_AMOUNT_MINOR = 10**15
-_CONTROL = {chr(c) for c in range(32)} | {"\x7f"}
-_MULTILINE_OK = {"\n", "\r", "\t"}
 
 
 class MalformedBody(DisputeError):
@@ -102,20 +98,14 @@ def json_object(request) -> dict:
 def clean_text(value, field: str, *, max_length: int, multiline: bool = False) -> str:
     """A text field: a string of at most `max_length` characters and no control characters
     (line breaks and tabs allowed in multi-line text). Returns it stripped."""
-    allowed = _CONTROL - _MULTILINE_OK if multiline else _CONTROL
     if not isinstance(value, str):
         raise ValidationFailed.single(field, "invalid", f"{field} must be a string.")
     value = value.strip()
     if len(value) > max_length:
         raise ValidationFailed.single(field, "too_long", f"{field} is at most {max_length} characters.")
-    if any(ch in allowed for ch in value):
+    if has_control(value, multiline=multiline):
         raise ValidationFailed.single(field, "invalid_characters", f"{field} must not hold control characters.")
     return value
-
-
-def max_length(model, field: str) -> int:
-    """The stored column's length, so a door's limits follow the model."""
-    return model._meta.get_field(field).max_length
 
 
 def _unexpected(request, render_error):

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from cases import money, pan
 from cases.choices import EvidenceCategory
 from cases.exceptions import DisputeError
-from cases.services.edits import MAX_NOTE
+from cases.limits import MAX_NOTE, column_length
+from cases.models import Evidence
 from cases.web import login_throttle
 
 
@@ -147,7 +148,7 @@ class AmountForm(ScreenedForm):
 class EvidenceForm(ScreenedForm):
     file = forms.FileField()
     category = forms.ChoiceField(choices=EvidenceCategory.choices, initial=EvidenceCategory.OTHER)
-    description = forms.CharField(required=False, max_length=500)
+    description = forms.CharField(required=False, max_length=column_length(Evidence, "description"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -6,6 +6,7 @@ from cases import lifecycle
 from cases.actors import Actor
 from cases.choices import CaseStatus, EventKind, ReviewStatus
 from cases.exceptions import CaseClosed, FieldError, ValidationFailed
+from cases.limits import MAX_NOTE
 from cases.models import Case, CaseEvent
 from cases.services import regulation
 from cases.services.events import event_record, require_perm
@@ -20,7 +21,6 @@ from cases.services.validation import (
 )
 
 UNSET = object()
-MAX_NOTE = 5000
 
 
 def _jsonable(value):

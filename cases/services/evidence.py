@@ -11,12 +11,14 @@ from django.db import transaction
 from cases.actors import Actor
 from cases.choices import EventKind, EvidenceCategory
 from cases.exceptions import FileTooLarge, TooManyFiles, UnsupportedFileType, ValidationFailed
+from cases.limits import column_length
 from cases.models import Case, CaseEvent, Evidence
 from cases.services.events import event_record, require_perm
 from cases.services.transitions import lock_case
 
 # Native API and back office: PDF, JPEG, PNG, TIFF up to 5 MiB (SPEC section 9).
 EVIDENCE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/tiff"})
+MAX_DESCRIPTION = column_length(Evidence, "description")
 
 
 def sniff_content_type(data: bytes) -> str | None:
@@ -50,8 +52,9 @@ def case_add_evidence(*, case: Case, actor: Actor, data: bytes, name: str, categ
     max_bytes = max_bytes or settings.EVIDENCE_MAX_BYTES
     if category not in EvidenceCategory.values:
         raise ValidationFailed.single("category", "invalid_choice", f"Unknown evidence category {category!r}.")
-    if len(description or "") > 500:
-        raise ValidationFailed.single("description", "too_long", "The description is at most 500 characters.")
+    if len(description or "") > MAX_DESCRIPTION:
+        raise ValidationFailed.single("description", "too_long",
+                                      f"The description is at most {MAX_DESCRIPTION} characters.")
     if not data:
         raise ValidationFailed.single("file", "empty", "The file is empty.")
     if len(data) > max_bytes:

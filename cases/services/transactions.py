@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases import money
-from cases.choices import CardholderType, Network, TransactionStatus, TransactionSystem
+from cases.choices import CardholderType, TransactionStatus, TransactionSystem
 from cases.exceptions import FieldError, TransactionNotFound, ValidationFailed
 from cases.inputs import CardholderInput, MerchantInput, TransactionInput
+from cases.limits import NETWORKS
 from cases.models import Cardholder, Merchant, Program, Transaction
 
 _FDID_RANGE = (1_000_000_000, 9_999_999_999)
@@ -44,7 +45,7 @@ def _find(program: Program, data: TransactionInput) -> Transaction | None:
 
 # Sets, not TextChoices.values (a list built on every access): this runs once per imported row.
 _STATUSES = frozenset(TransactionStatus.values)
-_NETWORKS = frozenset(Network.values)
+_NETWORKS = frozenset(NETWORKS) | {""}  # a transaction may leave its network unknown
 _SYSTEMS = frozenset(TransactionSystem.values)
 _CARDHOLDER_TYPES = frozenset(CardholderType.values)
 

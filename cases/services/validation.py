@@ -3,11 +3,8 @@
 from datetime import UTC, date
 
 from cases.exceptions import FieldError, ValidationFailed
+from cases.limits import MAX_CUSTOM_FIELDS, MAX_CUSTOM_KEY, MAX_CUSTOM_VALUE
 from cases.models import Program
-
-MAX_CUSTOM_FIELDS = 25
-MAX_CUSTOM_KEY = 50
-MAX_CUSTOM_VALUE = 250
 
 
 def check_custom_fields(fields: object, field: str = "custom_fields") -> dict:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.actors import Actor
 from cases.choices import WebhookDeliveryStatus, WebhookDisabledReason, WebhookEndpointStatus, WebhookFormat
 from cases.exceptions import FieldError, ValidationFailed, WebhookEndpointDisabled
+from cases.limits import has_control
 from cases.models import Program, WebhookDelivery, WebhookEndpoint
 from cases.services import outbox
 from cases.services.events import require_perm
@@ -59,7 +60,7 @@ def _clean(*, url=UNSET, events=UNSET, fmt=UNSET, description=UNSET, status=UNSE
             errors.append(FieldError("description", "invalid_type", "Must be a string."))
         elif len(description) > MAX_DESCRIPTION:
             errors.append(FieldError("description", "too_long", f"At most {MAX_DESCRIPTION} characters."))
-        elif any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in description):
+        elif has_control(description, multiline=True):
             errors.append(FieldError("description", "invalid_characters", "Control characters are not allowed."))
         else:
             fields["description"] = description.strip()

@@ -12,6 +12,7 @@ from django.http.multipartparser import MultiPartParserError
 
 from cases import pan
 from cases.exceptions import AuthenticationFailed, DisputeError, PanDetected, PayloadTooLarge, ValidationFailed
+from cases.limits import unstorable_field
 from cases.web.api_keys import authenticate_api_key
 from cases.web.idempotency import HEADER, run_idempotent
 
@@ -23,36 +24,6 @@ def read_body(request) -> bytes:
         return request.body
     except RequestDataTooBig:
         raise PayloadTooLarge("The request body is too large.") from None
-
-
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def unstorable_field(document) -> str | None:
-    """The dotted path of the first string (or key) no database stores: a NUL character (PostgreSQL
-    text refuses it) or an unpaired surrogate (not encodable as UTF-8). None when all are storable.
-    Walked with a stack, not recursion: a parsed document may nest as deep as the parser allowed."""
-    stack = [("", document)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if not _storable(value):
-                return path or "body"
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if not _storable(str(key)):
-                    return path or "body"
-                stack.append((f"{path}.{key}" if path else str(key), item))
-        elif isinstance(value, list):
-            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
-    return None
 
 
 def _refuse_unstorable(document) -> None:

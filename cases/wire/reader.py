@@ -7,7 +7,6 @@ never an exception from deeper down (the database rejects what SQLite would have
 
 import json
 import math
-import re
 from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
@@ -15,13 +14,10 @@ from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
 
 from cases.exceptions import FieldError, ValidationFailed
+from cases.limits import MAX_INT, has_control
 
-MAX_INT = 2**63 - 1
 MAX_JSON_DEPTH = 10
 MAX_JSON_BYTES = 64 * 1024
-# C0 controls and DEL; tab, newline and carriage return are allowed in free text only.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MISSING = object()
 
 
@@ -75,7 +71,7 @@ class Reader:
         if len(value) > max_length:
             self.error(key, "too_long", f"At most {max_length} characters.")
             return default
-        if (_CONTROL_IN_TEXT if text else _CONTROL).search(value):
+        if has_control(value, multiline=text):
             self.error(key, "invalid_characters", "Control characters are not allowed.")
             return default
         if required and not value:

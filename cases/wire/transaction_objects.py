@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from cases.exceptions import FieldError, ValidationFailed
 from cases.inputs import CardholderInput, MerchantInput, TransactionInput
+from cases.limits import MAX_INT
 from cases.models import Cardholder, Merchant, Transaction
 
 # object key -> TransactionInput attribute, for the plain string fields.
@@ -117,9 +118,9 @@ def parse_transaction(document: object) -> TransactionInput:
         raise ValidationFailed.single("transaction", "invalid", "Each transaction must be a JSON object.")
     errors: list[FieldError] = []
     values = {
-        "financial_document_id": _integer(document, "financial_document_id", "financial_document_id", 1, 2**63 - 1,
+        "financial_document_id": _integer(document, "financial_document_id", "financial_document_id", 1, MAX_INT,
                                           errors),
-        "amount": _integer(document, "amount", "amount", 1, 2**63 - 1, errors),
+        "amount": _integer(document, "amount", "amount", 1, MAX_INT, errors),
     }
     _texts(document, _TEXT_SPEC, values, errors)
     values["status"] = values["status"] or "success"

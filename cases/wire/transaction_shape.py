@@ -7,21 +7,13 @@ Amounts are minor units. Parties are matched to stored ones by `issuer_id` (thei
 
 from datetime import UTC, date, datetime
 
-from babel import Locale
-
-from cases.choices import CardholderType, CardType, Network, TransactionStatus, TransactionSystem
+from cases.choices import CardholderType, CardType, TransactionStatus, TransactionSystem
 from cases.inputs import CardholderInput, MerchantInput, TransactionInput
+from cases.limits import COUNTRIES, NETWORKS
+from cases.limits import column_length as _max
 from cases.models import Cardholder, Merchant, Transaction
 
 from .reader import Reader
-
-# ISO 3166-1 alpha-2 codes from Babel's CLDR data (numeric regions such as "001" left out).
-COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
-_NETWORKS = [n for n in Network.values if n]
-
-
-def _max(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
 
 
 def format_datetime(value: datetime | None) -> str | None:
@@ -94,7 +86,7 @@ def read_transaction(r: Reader, *, extended: bool = True) -> TransactionInput:
     )
     card = r.child("card")
     if card is not None:
-        txn.card_network = card.choice("network", _NETWORKS)
+        txn.card_network = card.choice("network", NETWORKS)
         txn.card_last4 = card.string("last4", 4)
         txn.card_expiry_month = card.integer("expiry_month", minimum=1, maximum=12)
         txn.card_expiry_year = card.integer("expiry_year", minimum=2000, maximum=2199)

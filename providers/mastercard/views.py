@@ -32,6 +32,7 @@ from cases.exceptions import (
     ValidationFailed,
 )
 from cases.inputs import CaseInput, TransactionInput
+from cases.limits import MAX_CUSTOM_FIELDS, MAX_INT, custom_field_fits
 from providers.base import (
     MalformedBody,
     MethodNotAllowed,
@@ -48,7 +49,6 @@ from providers.mastercard.oauth import oauth_first
 ATTACHMENT_TYPES = frozenset({"image/jpeg", "image/tiff", "application/pdf"})
 ATTACHMENT_MAX_BYTES = 1024 * 1024
 MAX_COMMENTS = 5000
-_MAX_ID = 2**63 - 1
 
 # Domain field-error codes -> Mastercard ReasonCode.
 _FIELD_CODES = {
@@ -147,7 +147,7 @@ def parse_case_comments(text: str) -> dict[str, str]:
     for part in text.split(";"):
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
-        if sep and key and len(key) <= 50 and len(value) <= 250 and len(fields) < 25:
+        if sep and custom_field_fits(key, value) and len(fields) < MAX_CUSTOM_FIELDS:
             fields[key] = value
     return fields
 
@@ -157,7 +157,7 @@ def create_case(request, actor):
     document_id = _required(body, "financialDocumentId")
     if isinstance(document_id, str) and document_id.isdigit():
         document_id = int(document_id)
-    if isinstance(document_id, bool) or not isinstance(document_id, int) or not 0 < document_id <= _MAX_ID:
+    if isinstance(document_id, bool) or not isinstance(document_id, int) or not 0 < document_id <= MAX_INT:
         raise MastercardError("INVALID_FIELD_VALUE", "financialDocumentId must be a positive integer.")
     reason_code = _reason_code(body)
     comments = _optional_text(body, "caseComments")

@@ -10,8 +10,8 @@ from datetime import date
 from cases import money, networks
 from cases.choices import DisputeType, FeeAmountType, FeeType
 from cases.exceptions import DisputeError, ValidationFailed
+from cases.limits import MAX_AMOUNT_MINOR, column_length
 from cases.models import Cardholder, Merchant, Program, Transaction
-from providers.base import MAX_AMOUNT_MINOR, max_length
 from providers.tutelar import messages as m
 from providers.tutelar import values
 
@@ -54,9 +54,9 @@ def transaction_details(value, ctx: Context) -> dict:
     data = values.json_object(value, "transactionDetails", m.TRANSACTION_DETAILS)
     details = _section(data, {
         "id": lambda v: values.text(v, "transactionDetails.id", missing=m.TRANSACTION_ID_MISSING,
-                                    invalid=m.TRANSACTION_ID_INVALID, limit=max_length(Transaction, "external_id")),
+                                    invalid=m.TRANSACTION_ID_INVALID, limit=column_length(Transaction, "external_id")),
         "customerName": lambda v: values.text(v, "transactionDetails.customerName", missing=m.CUSTOMER_NAME_MISSING,
-                                              invalid=m.CUSTOMER_NAME_INVALID, limit=max_length(Cardholder, "name")),
+                                              invalid=m.CUSTOMER_NAME_INVALID, limit=column_length(Cardholder, "name")),
         "customerEmail": lambda v: values.email(v, "transactionDetails.customerEmail", m.CUSTOMER_EMAIL_INVALID),
         "customerMobile": lambda v: values.text(v, "transactionDetails.customerMobile", missing=None,
                                                 invalid=m.CUSTOMER_MOBILE_INVALID, limit=32, pattern=_MOBILE),
@@ -75,15 +75,15 @@ def merchant_details(value, ctx: Context) -> dict:
     data = values.json_object(value, "merchantDetails", m.MERCHANT_DETAILS)
     return _section(data, {
         "id": lambda v: values.text(v, "merchantDetails.id", missing=m.MERCHANT_ID_MISSING,
-                                    invalid=m.MERCHANT_ID_INVALID, limit=max_length(Merchant, "external_id")),
+                                    invalid=m.MERCHANT_ID_INVALID, limit=column_length(Merchant, "external_id")),
         "name": lambda v: values.text(v, "merchantDetails.name", missing=m.MERCHANT_NAME_MISSING,
-                                      invalid=m.MERCHANT_NAME_INVALID, limit=max_length(Merchant, "name")),
+                                      invalid=m.MERCHANT_NAME_INVALID, limit=column_length(Merchant, "name")),
         "businessName": lambda v: values.text(v, "merchantDetails.businessName", missing=None,
                                               invalid=m.MERCHANT_BUSINESS_NAME_INVALID,
-                                              limit=max_length(Merchant, "business_name")),
+                                              limit=column_length(Merchant, "business_name")),
         "chargebackEmail": lambda v: values.email(v, "merchantDetails.chargebackEmail", m.MERCHANT_EMAIL_INVALID),
         "mobile": lambda v: values.text(v, "merchantDetails.mobile", missing=None, invalid=m.MERCHANT_MOBILE_INVALID,
-                                        limit=max_length(Merchant, "mobile"), pattern=_MOBILE),
+                                        limit=column_length(Merchant, "mobile"), pattern=_MOBILE),
     }, ctx)
 
 
@@ -170,19 +170,19 @@ def level(value, ctx: Context) -> str:
 
 def payment_type(value, ctx: Context) -> str:
     return values.text(value, "paymentType", missing=m.PAYMENT_TYPE_MISSING, invalid=m.PAYMENT_TYPE_INVALID,
-                 limit=max_length(Transaction, "payment_type"), pattern=_PAYMENT_TYPE)
+                 limit=column_length(Transaction, "payment_type"), pattern=_PAYMENT_TYPE)
 
 
 def acquirer_bank_code(value, ctx: Context) -> str:
     if isinstance(value, str) and value.strip() and value.strip() != value.strip().upper():
         raise values.fail("acquirerBankCode", m.ACQUIRER_BANK_UPPERCASE)
     return values.text(value, "acquirerBankCode", missing=m.ACQUIRER_BANK_MISSING, invalid=m.ACQUIRER_BANK_INVALID,
-                 limit=max_length(Transaction, "acquirer_bank_code"), pattern=_BANK_CODE)
+                 limit=column_length(Transaction, "acquirer_bank_code"), pattern=_BANK_CODE)
 
 
 def remitter_bank(value, ctx: Context) -> str | None:
     return values.text(value, "remitterBank", missing=None, invalid=m.REMITTER_BANK_INVALID,
-                 limit=max_length(Transaction, "remitter_bank"))
+                 limit=column_length(Transaction, "remitter_bank"))
 
 
 def reason_code(value, ctx: Context) -> str:
@@ -200,17 +200,17 @@ def reason_code(value, ctx: Context) -> str:
 
 def nodal_account_no(value, ctx: Context) -> str | None:
     return values.text(value, "nodalAccountNo", missing=None, invalid=m.NODAL_ACCOUNT_INVALID,
-                 limit=max_length(Transaction, "nodal_account_number"), pattern=_NODAL_ACCOUNT)
+                 limit=column_length(Transaction, "nodal_account_number"), pattern=_NODAL_ACCOUNT)
 
 
 def gateway_order_id(value, ctx: Context) -> str:
     return values.text(value, "gatewayOrderId", missing=m.GATEWAY_ORDER_ID_MISSING, invalid=m.GATEWAY_ORDER_ID_INVALID,
-                 limit=max_length(Transaction, "gateway_order_id"))
+                 limit=column_length(Transaction, "gateway_order_id"))
 
 
 def payment_instrument_id(value, ctx: Context) -> str:
     return values.text(value, "paymentInstrumentId", missing=m.PAYMENT_INSTRUMENT_ID_MISSING,
-                 invalid=m.PAYMENT_INSTRUMENT_ID_INVALID, limit=max_length(Transaction, "payment_instrument_id"))
+                 invalid=m.PAYMENT_INSTRUMENT_ID_INVALID, limit=column_length(Transaction, "payment_instrument_id"))
 
 
 def comments(value, ctx: Context) -> str:

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from cases import money
 from cases.exceptions import ValidationFailed
-from providers.base import MAX_AMOUNT_MINOR, clean_text
+from cases.limits import MAX_AMOUNT_MINOR
+from providers.base import clean_text
 from providers.tutelar import messages as m
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.http import JsonResponse
 from django.test import RequestFactory
 
+from cases.limits import unstorable_field
 from cases.models import IdempotencyKey
-from cases.web.guards import guarded, unstorable_field
+from cases.web.guards import guarded
 
 
 def render_error(request, exc):

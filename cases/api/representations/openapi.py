@@ -24,8 +24,7 @@ from cases.choices import (
     TransactionSystem,
 )
 from cases.lifecycle import TRANSITIONS
-
-_NETWORKS = ["visa", "mastercard", "amex", "discover", "rupay"]
+from cases.limits import NETWORKS
 
 
 class FieldErrorDoc(s.Serializer):
@@ -81,7 +80,7 @@ class Merchant(s.Serializer):
 
 
 class Card(s.Serializer):
-    network = s.ChoiceField(_NETWORKS, required=False, allow_null=True)
+    network = s.ChoiceField(NETWORKS, required=False, allow_null=True)
     last4 = s.CharField(required=False, allow_null=True, help_text="Never a full card number.")
     expiry_month = s.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
     expiry_year = s.IntegerField(required=False, allow_null=True)

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from cases import selectors
 from cases.actors import actor_for
 from cases.exceptions import FieldError, InvalidQuery, PreconditionFailed, ValidationFailed
+from cases.limits import has_control
 from cases.models import Case, Program
 from cases.wire.pagination import keyset_list
 from cases.wire.reader import Reader
@@ -79,6 +80,6 @@ def expected_version(request, case: Case) -> int | None:
 def query_text(request, name: str, max_length: int = 126) -> str:
     """A free-text query parameter; control characters (NUL breaks PostgreSQL) are a 400."""
     value = request.query_params.get(name, "")
-    if len(value) > max_length or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if len(value) > max_length or has_control(value):
         raise InvalidQuery([FieldError(name, "invalid", f"At most {max_length} printable characters.")])
     return value

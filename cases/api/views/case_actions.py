@@ -4,7 +4,7 @@ from rest_framework.response import Response
 
 from cases import lifecycle, selectors, services
 from cases.api.representations.resources import event_to_dict, note_to_dict
-from cases.services.edits import MAX_NOTE
+from cases.limits import MAX_NOTE
 from cases.wire.pagination import BY_ID
 
 from .. import schema

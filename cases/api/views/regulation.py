@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from cases import selectors
 from cases.choices import ApiScope
 from cases.exceptions import LetterNotFound
-from cases.services.edits import MAX_NOTE
+from cases.limits import MAX_NOTE
 from cases.services.provisional_credit import ACTIONS, case_provisional_credit
 
 from .. import schema

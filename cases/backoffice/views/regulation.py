@@ -18,6 +18,7 @@ from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden,
 from cases.choices import ProvisionalCreditStatus, RegulationStatus
 from cases.exceptions import DisputeError, LetterNotFound, PermissionDenied
 from cases.letters import render as letter_render
+from cases.limits import MAX_NOTE
 from cases.money import format_amount
 from cases.services.provisional_credit import case_provisional_credit, liability
 from cases.services.regulation import clock_steps, local_date
@@ -79,7 +80,7 @@ def regulation_panel(request, case) -> dict:
 class CreditForm(forms.Form):
     amount = forms.DecimalField(required=False, min_value=0, decimal_places=3, max_digits=18,
                                 help_text="In the case currency; empty for the whole disputed amount.")
-    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 2}))
 
     def add_domain_error(self, exc: DisputeError) -> None:
         field = exc.field if exc.field in self.fields else None

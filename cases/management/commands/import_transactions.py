@@ -25,8 +25,8 @@ from cases import pan
 from cases.exceptions import ValidationFailed
 from cases.ingest.imports import TransactionImport
 from cases.ingest.writers import InlineWriter, ThreadedWriter
+from cases.limits import unstorable_field
 from cases.models import Program
-from cases.web.guards import unstorable_field
 from cases.wire.transaction_objects import parse_transaction, unflatten
 
 MAX_LINE = 1_000_000
