@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-import dj_database_url
+from disputes_site.database import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,31 +95,10 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite by default; DATABASE_URL (postgres://...) for PostgreSQL in production.
-# Persistent connections by default (a new PostgreSQL connection costs ~11 ms here);
-# DATABASE_POOL=1 switches to psycopg's connection pool instead.
+# Database: SQLite by default (SQLITE_PATH); DATABASE_URL (postgres://... or sqlite:///path) otherwise.
+# Every SQLite configuration queues its writers (disputes_site/database.py).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    _db = dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
-    )
-    if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", False):
-        _db["CONN_MAX_AGE"] = 0
-        _db.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "8")),
-        }
-else:
-    _db = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of
-        # failing with "database is locked" half-way through a transaction.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-    }
-DATABASES = {"default": _db}
+DATABASES = {"default": database_settings(os.environ, str(BASE_DIR / "db.sqlite3"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,4 +1,5 @@
-"""A real server for the PostgreSQL reliability tests: gunicorn on loopback against the test database.
+"""A real server for the reliability tests: gunicorn on loopback against the PostgreSQL test database
+(or a SQLite file: tests/reliability/test_sqlite_concurrency.py).
 
 The tests drive it over HTTP from many threads, and reach into PostgreSQL from a second connection
 to hold locks or terminate the server's backends. Every loop is bounded in count and time.
@@ -84,11 +85,15 @@ class LiveServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, tmp_dir: Path) -> "LiveServer":
+    def start(self, tmp_dir: Path, database_env: dict | None = None) -> "LiveServer":
+        """`database_env` replaces DATABASE_URL (the PostgreSQL test database) with other variables;
+        a None value removes one (no DATABASE_URL: the default SQLite file, SQLITE_PATH)."""
         self.log_path = tmp_dir / f"gunicorn-{self.port}.log"
-        env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
+        database_env = {"DATABASE_URL": database_url()} if database_env is None else database_env
+        env = {**os.environ, **database_env, "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
                "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "EVIDENCE_ROOT": str(tmp_dir / "evidence"),
                "LOG_LEVEL": "WARNING"}
+        env = {name: value for name, value in env.items() if value is not None}
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "disputes_site.wsgi:application",
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", "gthread",
