@@ -98,11 +98,12 @@ def _chargeback_json(filing: SimFiling, claim: SimClaim) -> dict:
     }
 
 
-def _case_lifecycle(claim: SimClaim, now) -> dict | None:
-    case = state.open_case(claim, now)
-    if case is None:
+def _case_lifecycle(claim: SimClaim, visible: list[SimFiling], answers: list[SimAnswer]) -> dict | None:
+    cases = [f for f in visible if f.kind in ("prearbitration", "arbitration") and f.accepted]
+    if not cases:
         return None
-    answer = case.answers.filter(available_at__lte=now).first()
+    case = cases[-1]
+    answer = next((a for a in answers if a.filing_id == case.pk), None)
     status, ruling, history = case.status, "", []
     if case.filed_by == "I" and status == "OPEN" and answer is not None:
         if case.kind == "arbitration":
@@ -129,17 +130,21 @@ def _case_lifecycle(claim: SimClaim, now) -> dict | None:
 
 
 def claim_detail_json(claim: SimClaim) -> dict:
+    """ClaimDetail from two queries: the claim's filings and its answers already due."""
     now = timezone.now()
-    filings = state.visible_filings(claim, now)
-    last = max([claim.updated_at, *[a.available_at for a in claim.answers.filter(available_at__lte=now)]])
+    filings = list(claim.filings.order_by("created_at", "pk"))
+    visible = [f for f in filings if f.visible_at is None or f.visible_at <= now]
+    answers = list(claim.answers.filter(available_at__lte=now).order_by("available_at", "pk"))
+    is_open = not claim.closed_by and not any(a.closes_claim for a in answers)
+    last = max([claim.updated_at, *[a.available_at for a in answers]])
     return {
         "claimId": claim.claim_id, "claimType": "Standard", "acquirerId": claim.acquirer_id,
         "acquirerRefNum": claim.transaction_ref, "claimValue": wire.major(claim.amount_minor, claim.currency),
-        "isOpen": "true" if state.is_open(claim, now) else "false", "isIssuer": "true", "isAcquirer": "false",
+        "isOpen": "true" if is_open else "false", "isIssuer": "true", "isAcquirer": "false",
         "issuerId": "1234", "merchantId": f"MERCHANT{claim.acquirer_id}", "createDate": claim.created_at.date().isoformat(),
         "lastModifiedDate": last.isoformat(), "clearingNetwork": "GCMS",
-        "chargebackDetails": [_chargeback_json(f, claim) for f in filings if f.kind in ("chargeback", "second_presentment")],
-        "caseFilingDetails": _case_lifecycle(claim, now),
+        "chargebackDetails": [_chargeback_json(f, claim) for f in visible if f.kind in ("chargeback", "second_presentment")],
+        "caseFilingDetails": _case_lifecycle(claim, visible, answers),
     }
 
 

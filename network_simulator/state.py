@@ -143,10 +143,8 @@ def _answer(claim: SimClaim, filing: SimFiling | None, *, queue: str, kind: str,
 
 def file_chargeback(claim: SimClaim, *, client_reference: str, amount_minor: int, currency: str, reason_code: str,
                     message_text: str = "", documents=()) -> SimFiling:
-    """Record the issuer's first chargeback and schedule the acquirer's answer."""
-    existing = find_filing(claim.network, client_reference)
-    if existing:
-        return existing
+    """Record the issuer's first chargeback and schedule the acquirer's answer (the caller has
+    looked the client reference up; a concurrent twin is caught by the unique constraint)."""
     outcome = rules.chargeback_outcome(claim.network, amount_minor, reason_code)
     with atomic():
         filing = _create_filing(

@@ -53,7 +53,7 @@ from cases.gateways.transport import JsonTransport, Reply, error_text
 READ_QUEUES = ("Unworked", "CaseFiling")
 PAGE_LIMIT = 50  # pages of 2,000 claims read per queue in one poll
 ACK_BATCH = 100  # Mastercom: "100 acknowledgments or fewer in a single request"
-DETAIL_THREADS = 8
+DETAIL_THREADS = 16
 
 
 def amount_text(amount_minor: int, currency: str) -> str:
@@ -448,8 +448,10 @@ def _detail_value(body: object, name: str) -> str:
 
 
 def _issuer_chargeback(detail: dict) -> dict | None:
-    for chargeback in detail.get("chargebackDetails") or []:
-        if chargeback.get("chargebackType") == "CHARGEBACK" and not _truthy(chargeback.get("reversal")):
+    """The issuer's standing first chargeback (a rejected one is not on the claim's books)."""
+    for chargeback in reversed(detail.get("chargebackDetails") or []):
+        if chargeback.get("chargebackType") == "CHARGEBACK" and not _truthy(chargeback.get("reversal")) \
+                and not chargeback.get("rejectReason"):
             return chargeback
     return None
 
