@@ -173,3 +173,40 @@ class AssignForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignable_users()
+
+
+BULK_EXPORT = "export"
+
+
+class BulkForm(ScreenedForm):
+    """A queue selection's action (the selected case numbers come as repeated `case` fields and are
+    read by cases.services.bulk). Transitions are offered by their labels; the system's own
+    (`expire`) never."""
+
+    action = forms.ChoiceField(choices=[("assign", "Assign to"), ("transition", "Run a step"), ("note", "Add a note"),
+                                        (BULK_EXPORT, "Export CSV")],
+                               error_messages={"required": "Choose an action.",
+                                               "invalid_choice": "Choose an action."})
+    transition = forms.ChoiceField(required=False)
+    assignee = forms.ModelChoiceField(queryset=None, required=False, to_field_name="username",
+                                      empty_label="Unassigned",
+                                      error_messages={"invalid_choice": "Choose an active analyst or supervisor."})
+    note = _note_field()
+
+    def __init__(self, *args, **kwargs):
+        from cases import lifecycle
+        from cases.services.assignment import assignable_users
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()
+        self.fields["transition"].choices = [("", "—")] + [
+            (name, label) for name, label in lifecycle.TRANSITION_LABELS.items()
+            if name not in lifecycle.SYSTEM_ONLY_TRANSITIONS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "transition" and not cleaned.get("transition"):
+            self.add_error("transition", "Choose the step to run.")
+        if cleaned.get("action") == "note" and not cleaned.get("note") and "note" not in self.errors:
+            self.add_error("note", "Write the note to add.")
+        return cleaned

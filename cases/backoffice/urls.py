@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from cases.backoffice.views import (
     assignment,
     auth,
+    bulk,
     case_actions,
     case_page,
     dashboard,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", queue.QueueView.as_view(), name="queue"),
+    path("cases/bulk/", bulk.BulkView.as_view(), name="bulk"),
     path("cases/take-next/", assignment.TakeNextView.as_view(), name="take_next"),
     path("cases/<int:number>/", case_page.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:number>/take/", assignment.TakeCaseView.as_view(), name="case_take"),

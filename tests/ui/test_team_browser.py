@@ -50,3 +50,40 @@ def test_analyst_takes_the_next_case_and_the_supervisor_sees_it(page, demo_cases
     assert Case.objects.get(pk=first.pk).assignee == team["supervisor"]
     assert services  # the service layer wrote every change (events checked in tests/team)
     assert Actor
+
+
+def test_supervisor_bulk_assigns_a_selection_and_reads_the_result_page(page, demo_cases, team):
+    login(page, "sue")
+    page.goto("/cases/?status=open&page_size=25")
+    rows = page.locator("input.bulk-pick")
+    expect(rows.first).to_be_visible()
+    chosen = [rows.nth(i).get_attribute("value") for i in range(3)]
+    for i in range(3):
+        rows.nth(i).check()
+    expect(page.locator("[data-bulk-count]")).to_have_text("3 selected")
+    assert "page_size=25" in page.url  # ticking a case does not reload the queue
+    page.select_option("#bulk-action", "assign")
+    page.select_option("#bulk-assignee", "ana")
+    screenshot(page, "team_05_bulk_selection")
+    page.click("#bulk-submit")
+    expect(page.locator("h1")).to_have_text("Assign to ana: 3 done")
+    expect(page.locator("tr.bulk-done")).to_have_count(3)
+    screenshot(page, "team_06_bulk_result")
+    assert set(Case.objects.filter(assignee=team["analyst"]).values_list("number", flat=True)) == {
+        int(n) for n in chosen}
+    page.click("text=← Back to the queue")
+    expect(page).to_have_url(re.compile(r"status=open&page_size=25"))
+
+    # Select every case on the page, then a step that only some of them can take.
+    page.check("[data-bulk-all]")
+    count = page.locator("input.bulk-pick:checked").count()
+    assert count == page.locator("input.bulk-pick").count() > 3
+    page.select_option("#bulk-action", "transition")
+    page.select_option("#bulk-transition", "record_representment")
+    page.click("#bulk-submit")
+    expect(page.locator("h1")).to_contain_text("Record representment:")
+    done = page.locator("tr.bulk-done").count()
+    refused = page.locator("tr.bulk-refused").count()
+    assert done + refused == count and refused > 0
+    expect(page.locator("tr.bulk-refused .refusal").first).to_contain_text("not allowed from status")
+    screenshot(page, "team_07_bulk_refusals")

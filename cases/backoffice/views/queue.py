@@ -9,7 +9,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from cases import pan, selectors
+from cases import lifecycle, pan, selectors
 from cases.actors import actor_for
 from cases.backoffice.views.base import BackOfficeMixin
 from cases.choices import (
@@ -24,8 +24,12 @@ from cases.choices import (
     Source,
 )
 from cases.filtersets import ASSIGNED_CHOICES, DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
+from cases.services.assignment import assignable_users
+from cases.services.bulk import MAX_SELECTION
 
 PAGE_SIZE = 50
+# The queue's page sizes; the largest is a whole bulk selection (cases.services.bulk.MAX_SELECTION).
+PAGE_SIZES = (25, 50, 100, 200, 500)
 SORTS = [("next_deadline", "Next deadline"), ("-next_deadline", "Next deadline, latest first"),
          ("-created", "Newest"), ("created", "Oldest"), ("-amount", "Largest amount"), ("amount", "Smallest amount")]
 
@@ -62,6 +66,11 @@ def without_card_numbers(query):
     return cleaned, refused
 
 
+def page_size_of(query) -> int:
+    value = query.get("page_size", "")
+    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else PAGE_SIZE
+
+
 class QueueView(BackOfficeMixin, TemplateView):
     template_name = "cases/queue.html"
 
@@ -79,12 +88,14 @@ class QueueView(BackOfficeMixin, TemplateView):
         counts, counts_estimated = selectors.case_status_counts(counts_filter.qs)
         chosen = selected_statuses(filterset.form.cleaned_data.get("status"))
         total = sum(n for status, n in counts.items() if not chosen or status in chosen)
-        paginator = KnownCountPaginator(filterset.qs, PAGE_SIZE, count=total)
+        page_size = page_size_of(query)
+        paginator = KnownCountPaginator(filterset.qs, page_size, count=total)
         try:
             page = paginator.page(self.request.GET.get("page") or 1)
         except InvalidPage:
             page = paginator.page(paginator.num_pages if str(self.request.GET.get("page", "")).isdigit() else 1)
         raw_status = query.getlist("status")
+        can_assign = self.request.user.has_perm("cases.assign_case")
         ordering = filterset.ordering_key if filterset.ordering_key in ORDERINGS else DEFAULT_ORDERING
         context.update(
             filterset=filterset,
@@ -117,6 +128,15 @@ class QueueView(BackOfficeMixin, TemplateView):
             created_sort="created" if ordering == "-created" else "-created",
             assigned_choices=ASSIGNED_CHOICES,
             can_take=self.request.user.has_perm("cases.take_case"),
-            has_filters=any(k not in ("page", "ordering") for k in query),
+            page_size=page_size,
+            page_sizes=PAGE_SIZES,
+            bulk_transitions=[(name, label) for name, label in lifecycle.TRANSITION_LABELS.items()
+                              if name not in lifecycle.SYSTEM_ONLY_TRANSITIONS],
+            # Read only when a supervisor's bulk "Assign to" list is shown (one query).
+            bulk_assignees=assignable_users() if can_assign else (),
+            can_assign=can_assign,
+            max_selection=MAX_SELECTION,
+            here=f"{self.request.path}?{query.urlencode()}",  # card numbers already dropped
+            has_filters=any(k not in ("page", "ordering", "page_size") for k in query),
         )
         return context
