@@ -86,7 +86,7 @@ def test_supervisor_bulk_assigns_from_the_queue_and_sees_each_outcome(program, o
     bob = make_user("bob", "analyst")
     client = logged_in(supervisor)
     queue = client.get("/cases/?status=open").content.decode()
-    assert 'name="case" value="%d" form="bulk"' % cases[0].number in queue and 'id="bulk"' in queue
+    assert f'name="case" value="{cases[0].number}" form="bulk"' in queue and 'id="bulk"' in queue
     response = client.post("/cases/bulk/", {"action": "assign", "assignee": "bob", "next": "/cases/?status=open",
                                             "case": [c.number for c in cases] + [closed.number, 424242]})
     assert response.status_code == 200
