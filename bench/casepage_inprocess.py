@@ -2,12 +2,14 @@
 
     BENCH_DB=disputes_mine .venv/bin/python -m bench.casepage_inprocess --requests 300
     BENCH_DB=disputes_mine .venv/bin/python -m bench.casepage_inprocess --profile 100
+    BENCH_DB=disputes_mine .venv/bin/python -m bench.casepage_inprocess --path "/cases/?status=open"
 
 The bench's case (bench.casepage.ensure_case: 50 events, 10 files) is requested through
 django.test.Client with a supervisor's session, in the bench's production settings (DEBUG off,
 PostgreSQL, persistent connection). Prints the mean and p95 wall time, the process CPU time per
 request and the query count; `--profile N` adds the functions that took the most time over N more
-requests. The database is migrated and the case made when missing (as the bench's phase does).
+requests. `--path` times another back-office page the same way (the queue, the dashboard). The
+database is migrated and the case made when missing (as the bench's phase does).
 """
 
 import argparse
@@ -25,6 +27,7 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300, help="timed requests (after 20 to warm up)")
     parser.add_argument("--profile", type=int, default=0, help="then profile this many more requests")
+    parser.add_argument("--path", default="", help="the page to time (default: the bench's case page)")
     args = parser.parse_args(argv)
     env.ensure_postgres()
     env.ensure_database()
@@ -42,7 +45,7 @@ def main(argv: list[str]) -> int:
     Program.objects.get_or_create(program_id="bench_01", defaults={"name": "bench_01"})
     case = casepage.ensure_case()
     client = Client(HTTP_COOKIE=dataset.session_cookie())
-    path = f"/cases/{case.number}/"
+    path = args.path or f"/cases/{case.number}/"
     for _ in range(20):
         assert client.get(path).status_code == 200
     queries = []

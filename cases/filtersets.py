@@ -3,8 +3,6 @@
 The query-string language is the same in the browser and in /api/v1/cases.
 """
 
-import copy
-
 import django_filters as filters
 from django import forms
 from django.db.models import F, Q
@@ -136,16 +134,6 @@ class CaseFilterSet(filters.FilterSet):
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS[DEFAULT_ORDERING]))
 
-    def get_form_class(self):
-        # The filters and their form fields are the same on every request: the form class is built
-        # once, and its instances share the fields (nothing here changes a field per request).
-        form_class = type(self).__dict__.get("_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            form_class.base_fields = _SharedOnCopy(form_class.base_fields)
-            type(self)._form_class = form_class
-        return form_class
-
     @property
     def qs(self):
         qs = super().qs
@@ -156,24 +144,3 @@ class CaseFilterSet(filters.FilterSet):
     @property
     def ordering_key(self) -> str:
         return (self.form.cleaned_data or {}).get("ordering") or DEFAULT_ORDERING
-
-
-class _SharedOnCopy(dict):
-    """Form fields that every form instance shares: Django deep-copies `base_fields` for each form
-    so that a form may change its own; the filter form never does, and the copy (choices, widgets,
-    validators) was a third of a list request's filtering time."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-class _FiltersSharingExtras(dict):
-    """django-filter deep-copies every filter for each FilterSet (each gets its own `parent`). The
-    arguments a filter keeps in `extra` (its choices above all) are only read: share them."""
-
-    def __deepcopy__(self, memo):
-        memo.update({id(f.extra): f.extra for f in self.values()})
-        return {name: copy.deepcopy(f, memo) for name, f in self.items()}
-
-
-CaseFilterSet.base_filters = _FiltersSharingExtras(CaseFilterSet.base_filters)

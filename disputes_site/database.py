@@ -17,7 +17,7 @@ def database_settings(environ, default_sqlite_path: str) -> dict:
     if not url:
         db = {"ENGINE": SQLITE_ENGINE, "NAME": environ.get("SQLITE_PATH", default_sqlite_path)}
     else:
-        # Persistent connections by default (a new PostgreSQL connection costs ~11 ms here);
+        # Persistent connections by default (a new PostgreSQL connection per request costs more than most queries);
         # DATABASE_POOL=1 switches to psycopg's connection pool instead.
         db = dj_database_url.parse(url, conn_max_age=int(environ.get("DATABASE_CONN_MAX_AGE", "600")),
                                    conn_health_checks=True)

@@ -1,12 +1,8 @@
-"""How the back office words and formats domain values: labels, sizes, times, an event's changes.
+"""How the back office words domain values: labels, amounts, sizes, an event's changes.
 
-Plain functions returning plain strings (the templates escape them). The case page formats each of
-its rows here once, in Python, instead of through template filters per row (cases.backoffice.views.case_page).
+Plain functions returning plain strings (the templates escape them). Dates and times are left to
+Django's `date` filter in the templates, which shows them in the current time zone.
 """
-
-from datetime import datetime
-
-from django.utils import timezone
 
 from cases import lifecycle, money
 from cases.choices import CaseStatus, EvidenceCategory, Reason, Source
@@ -44,38 +40,6 @@ def filesize(size) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KiB"
     return f"{size / (1024 * 1024):.1f} MiB"
-
-
-# Django's `date` filter costs ~40 us a call (it parses the format and looks up localized names);
-# the case page shows a hundred timestamps or more. These give the same text for the two formats
-# the back office uses.
-
-
-def local_day(value) -> str:
-    """A date, or a timestamp's date in the current time zone, as `{{ value|date:"Y-m-d" }}` shows it."""
-    if value is None or value == "":
-        return ""
-    local = _local(value) if isinstance(value, datetime) else value
-    return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
-
-
-def local_minute(value) -> str:
-    """A timestamp in the current time zone to the minute, as `{{ value|date:"Y-m-d H:i" }}` shows it."""
-    return local_stamp(value)[1]
-
-
-def local_stamp(value) -> tuple[str, str]:
-    """A timestamp in the current time zone as (`{{ value|date:"c" }}`, `{{ value|date:"Y-m-d H:i" }}`):
-    the <time> element's datetime attribute and its text, converted once."""
-    if value is None or value == "":
-        return "", ""
-    local = _local(value)
-    return local.isoformat(), f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
-
-
-def _local(value):
-    # Like the template engine: aware datetimes in the current time zone, naive ones as they are.
-    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 def change_rows(changes) -> list[tuple]:

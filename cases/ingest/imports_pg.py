@@ -49,9 +49,9 @@ def write(known: list[list], new: list[list], *, creating: bool) -> int:
     id. The known rows are written with one INSERT ... ON CONFLICT DO UPDATE from a temporary table
     (exact created/updated counts), the new ones COPYed straight into the table (a clash there is an
     error). When the import has only been creating (`creating`), the whole batch is first COPYed
-    straight into the table, under a savepoint: for new rows a plain COPY costs the server a fifth
-    less than the temporary table and the upsert (3.0 s against 3.8 s of CPU for 200,000 rows). A
-    row already stored makes it fail, and the batch is then written the first way."""
+    straight into the table, under a savepoint: for new rows a plain COPY costs the server less than
+    the temporary table and the upsert (docs/performance.md, import_transactions). A row already
+    stored makes it fail, and the batch is then written the first way."""
     if creating and known:
         try:
             with transaction.atomic():

@@ -1,11 +1,13 @@
 """Stored XSS: every free-text field holding markup is shown escaped on every page that shows it."""
 
+from datetime import UTC, datetime
+
 import pytest
+from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from cases import services
 from cases.actors import Actor
-from cases.backoffice.templatetags import timeline_items
 from cases.models import Evidence
 from tests.backoffice.conftest import PDF, case_url
 from tests.factories import TransactionFactory, make_case
@@ -45,12 +47,13 @@ def _assert_safe(body: str, payload: str, min_escaped: int = 1):
     assert body.count(escaped) >= min_escaped, (escaped, body.count(escaped))
 
 
-def test_timeline_items_escape_every_value(payload):
-    hostile = {"kind": payload, "iso": payload, "when": payload, "actor": payload, "note": payload, "title": payload,
-               "from_label": payload, "to_label": payload, "name": payload, "category": payload,
+def test_timeline_item_escapes_every_value(payload):
+    hostile = {"kind": payload, "created": datetime(2026, 3, 1, tzinfo=UTC), "actor": payload, "note": payload,
+               "title": payload, "from_label": payload, "to_label": payload, "name": payload, "category": payload,
+               "headline": payload, "detail": payload,
                "changes": [(payload, payload, payload, True), (payload, None, payload, False), (payload, None, None, True)]}
     for kind in ("transition", "evidence", "note", "edit", payload):
-        body = timeline_items([{**hostile, "kind": kind}])
+        body = render_to_string("cases/_timeline_item.html", {"entry": {**hostile, "kind": kind}})
         assert ("<script" if payload == SCRIPT else "<img") not in body, kind
         assert body.count(SCRIPT_ESCAPED if payload == SCRIPT else ATTR_ESCAPED) >= 6, kind
 

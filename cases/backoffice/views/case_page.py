@@ -47,16 +47,20 @@ def case_capabilities(user, case, *, evidence_count: int) -> dict:
     }
 
 
+HEADLINES = {EventKind.CREATED: "Case created", EventKind.NOTE: "Note", EventKind.AMOUNT: "Disputed amount changed",
+             EventKind.REGULATION: "Regulatory clock", EventKind.CREDIT: "Provisional credit",
+             EventKind.LETTER: "Letter sent", EventKind.REG_DUE_SOON: "Regulatory deadline approaching",
+             EventKind.REG_DUE_12H: "Resolution deadline in 12 hours", EventKind.ASSIGNMENT: "Assignee changed"}
+
+
 def timeline_entries(events) -> list[dict]:
-    """What the timeline and the notes show for each event (rows of selectors.case_timeline), formatted
-    once here rather than by template filters per row. Values stay plain strings: the template and the
-    `timeline_items` tag escape them.
-    """
+    """What the timeline and the notes show for each event (rows of selectors.case_timeline): labels
+    and change rows; `created` stays a datetime for the template's `date` filter."""
     entries = []
     for event in events:
         kind = event["kind"]
-        iso, when = display.local_stamp(event["created"])
-        entry = {"kind": kind, "iso": iso, "when": when, "actor": event["actor"], "note": event["note"]}
+        entry = {"kind": kind, "created": event["created"], "actor": event["actor"], "note": event["note"],
+                 "headline": HEADLINES.get(kind, "Edited")}
         if kind == EventKind.TRANSITION:
             entry.update(title=display.transition_label(event["transition"]),
                          from_label=display.status_label(event["from_status"]),
@@ -76,7 +80,7 @@ def evidence_rows(case, files) -> list[dict]:
     """The evidence table's rows (rows of selectors.case_evidence_files)."""
     return [{"url": reverse("cases:evidence_download", args=[case.number, f["id"]]), "name": f["original_name"],
              "content_type": f["content_type"], "category": display.choice_label(f["category"]),
-             "size": display.filesize(f["size"]), "when": display.local_minute(f["created"]),
+             "size": display.filesize(f["size"]), "created": f["created"],
              "uploaded_by": f["uploaded_by"], "description": f["description"]} for f in files]
 
 

@@ -9,8 +9,8 @@ class Command(BaseCommand):
     help = "Expire created cases past their chargeback due date; accept cases past their response deadline."
 
     def add_arguments(self, parser):
-        # 10,000: measured on 1M cases with 100,000 overdue (docs/performance.md): 28 s at 2,000,
-        # 21 s at 10,000, 20 s at 25,000; larger batches only hold their row locks longer.
+        # The batch size measured best at 1M cases (docs/performance.md, expire_overdue); larger
+        # batches only hold their row locks longer.
         parser.add_argument("--batch-size", type=int, default=10_000)
 
     def handle(self, *args, **opts):
