@@ -1,5 +1,8 @@
 """The simulator's HTTP server: Django's WSGI handler with the simulator's own URLs and a short
-middleware list, served by Django's threaded WSGI server on loopback."""
+middleware list, served on loopback by Django's threaded WSGI server (one process), or by gunicorn
+with several worker processes (`--workers`) when throughput matters (benchmarks). With several
+processes each keeps its own memory of OAuth nonces, so a nonce replayed to another process is not
+caught; the signature, body hash and timestamp checks are the same."""
 
 from __future__ import annotations
 
@@ -41,3 +44,23 @@ def serve(host: str, port: int) -> None:
     server.daemon_threads = True
     server.set_app(application())
     server.serve_forever()
+
+
+def serve_processes(host: str, port: int, workers: int, threads: int = 8) -> None:
+    """gunicorn (gthread workers; TCP_NODELAY set by gunicorn) with the same application."""
+    if not is_loopback(host):
+        raise ValueError("the network simulator listens on loopback only")
+    from gunicorn.app.base import BaseApplication
+
+    class Simulator(BaseApplication):
+        def load_config(self):
+            options = {"bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}", "workers": workers,
+                       "threads": threads, "worker_class": "gthread", "keepalive": 30, "timeout": 120,
+                       "accesslog": None, "loglevel": "warning", "proc_name": "network-simulator"}
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application()
+
+    Simulator().run()

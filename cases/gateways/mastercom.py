@@ -193,6 +193,10 @@ class MastercomGateway:
     def package(self, documents: list[Document]) -> list[Document]:
         return packaging.package(documents, packaging.MASTERCARD)
 
+    def inspect(self, documents: list[Document]) -> packaging.Packaged:
+        """`package` with its warnings (above 14.5 MB, resampled images) and renamings."""
+        return packaging.inspect(documents, packaging.MASTERCARD)
+
     def submit(self, filing: Filing) -> FilingResult:
         try:
             return getattr(self, f"_submit_{filing.kind}")(filing)

@@ -81,6 +81,9 @@ class VrolGateway:
     def package(self, documents: list[Document]) -> list[Document]:
         return packaging.package(documents, packaging.VISA)
 
+    def inspect(self, documents: list[Document]) -> packaging.Packaged:
+        return packaging.inspect(documents, packaging.VISA)
+
     def _result(self, reply: Reply, reference_key: str, claim_id: str) -> FilingResult:
         body = reply.body if isinstance(reply.body, dict) else {}
         if reply.status in (200, 201) and body.get(reference_key, claim_id if reference_key == "caseNumber" else None):

@@ -73,7 +73,8 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start(tmp_dir: Path, *, delay: float = 0, window: float | None = None, timeout: float = 90) -> Simulator:
+def start(tmp_dir: Path, *, delay: float = 0, window: float | None = None, timeout: float = 90,
+          workers: int = 1) -> Simulator:
     tmp_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -83,7 +84,8 @@ def start(tmp_dir: Path, *, delay: float = 0, window: float | None = None, timeo
                     process=None, delay=delay, window=window)  # type: ignore[arg-type]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings", "DJANGO_HTTPS": "0",
            "NETWORK_SIMULATOR_DATABASE": str(sim.database), "NETWORK_SIMULATOR_PORT": str(port), **sim.env()}
-    sim.process = subprocess.Popen([sys.executable, "manage.py", "run_network_simulator", "--port", str(port)],
+    sim.process = subprocess.Popen([sys.executable, "manage.py", "run_network_simulator", "--port", str(port),
+                                    "--workers", str(workers)],
                                    cwd=ROOT, env=env, stdout=sim.log.open("wb"), stderr=subprocess.STDOUT,
                                    start_new_session=True)
     deadline = time.monotonic() + timeout

@@ -115,3 +115,18 @@ def test_visa_rules():
         packaging.package([Document("r.png", "image/png", image("PNG", 72))], packaging.VISA)
     tiff = image("TIFF", 600)
     assert packaging.package([Document("s.tif", "image/tiff", tiff)], packaging.VISA)[0].content == tiff
+
+
+def test_gateways_report_warnings_and_renamings(mastercard):
+    report = mastercard.inspect([Document("A long evidence name.pdf", "application/pdf", padded_pdf(15 * MB))])
+    assert report.renamed == {"A long evidence name.pdf": "Alongevidenc.pdf"}
+    assert report.warnings == ["the files total 15.0 MB, above the 14.5 MB Mastercard recommends"]
+    assert gateway_for("visa").inspect([Document("a.pdf", "application/pdf", PDF)]).warnings == []
+
+
+def test_a_gateway_without_a_base_url_is_a_gateway_error(settings):
+    from cases.gateways.base import GatewayError
+
+    settings.VROL_BASE_URL = ""
+    with pytest.raises(GatewayError, match="VROL is not configured"):
+        gateway_for("visa").read_queues()

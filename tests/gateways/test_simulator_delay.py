@@ -70,3 +70,16 @@ def test_withdrawing_an_open_pre_arbitration_case_on_mastercom(sim):
         assert detail["caseFilingDetails"]["caseFilingStatus"] == "WITHDRAWN" and detail["isOpen"] == "false"
         time.sleep(DELAY + 0.5)
         assert waiting(gateway, claim_id) == []
+
+
+def test_several_server_processes_serve_the_same_network(tmp_path):
+    with simulator.running_simulator(tmp_path, delay=0, workers=2) as sim, sim.settings():
+        gateway = gateway_for("mastercard")
+        claim_ids = {gateway.submit(filing(40_02)).claim_id for _ in range(4)}
+        deadline = time.monotonic() + 20
+        items = []
+        while time.monotonic() < deadline and len(items) < 4:
+            items = [i for i in gateway.read_queues() if i.claim_id in claim_ids]
+            time.sleep(0.2)
+        assert sorted(i.claim_id for i in items) == sorted(claim_ids)
+        assert {i.kind for i in items} == {"representment"}

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.gateways import keys
 from network_simulator.router import ALIAS
-from network_simulator.server import is_loopback, serve
+from network_simulator.server import is_loopback, serve, serve_processes
 
 
 class Command(BaseCommand):
@@ -17,8 +17,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=None, help="default NETWORK_SIMULATOR_PORT (8001)")
         parser.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="server processes (default 1: Django's threaded server; more: gunicorn)")
 
-    def handle(self, *args, host, port, **options):
+    def handle(self, *args, host, port, workers, **options):
         if os.environ.get("DJANGO_HTTPS", "").strip().lower() in {"1", "true", "yes", "on"}:
             raise CommandError("The network simulator does not run under production settings (DJANGO_HTTPS=1).")
         if not is_loopback(host):
@@ -31,4 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Network simulator on http://{host}:{port}/ (delay {settings.NETWORK_SIMULATOR_DELAY:g} s, "
                           f"database {settings.NETWORK_SIMULATOR_DATABASE})", ending="\n")
         self.stdout.flush()
-        serve(host, port)
+        if workers > 1:
+            serve_processes(host, port, workers)
+        else:
+            serve(host, port)
