@@ -23,6 +23,7 @@ from cases.letters import render as letter_render
 from cases.limits import MAX_NOTE
 from cases.models import (
     ApiKey,
+    ApprovalRequest,
     Cardholder,
     Case,
     CaseEvent,
@@ -195,6 +196,16 @@ class CaseAdmin(FSMAdminMixin, ServiceAdmin):
         return True
 
 
+@admin.register(ApprovalRequest)
+class ApprovalRequestAdmin(ReadOnlyAdmin):
+    """Maker-checker requests are decided in the back office (/approvals/), through the service."""
+
+    list_display = ("requested_at", "case", "action", "status", "requested_by", "decided_by", "decided_at")
+    list_filter = ("status", "action")
+    search_fields = ("case__case_id", "=case__number", "requested_by", "decided_by")
+    list_select_related = ("case",)
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("created", "case", "kind", "transition", "from_status", "to_status", "actor", "request_id")
@@ -237,7 +248,8 @@ class ProgramClosedDateInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ("program_id", "name", "default_currency", "levels", "default_internal_due_days",
-                    "review_threshold", "consumer_regulation", "time_zone", "created")
+                    "review_threshold", "approval_actions", "approval_amount", "consumer_regulation", "time_zone",
+                    "created")
     search_fields = ("program_id", "name")
     list_filter = ("default_currency", "consumer_regulation")
     inlines = [ProgramClosedDateInline]

@@ -134,6 +134,14 @@ class EventKind(models.TextChoices):
     REG_DUE_12H = "reg_due_12h", "Resolution deadline in 12 hours"
     # The team's work (SPEC section 14): a case taken, assigned, reassigned or unassigned.
     ASSIGNMENT = "assignment", "Assignment"
+    # Maker-checker (SPEC section 14): a request for a second person's approval, and its decision.
+    APPROVAL = "approval", "Approval"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
 
 
 class ClaimStatus(models.TextChoices):

@@ -6,11 +6,14 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
+from cases import approval_rules, services
 from cases.actors import Actor
 from cases.choices import CaseStatus, Network, Reason
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.models import Case, CaseEvent
+from cases.services import approvals
+from cases.services.provisional_credit import case_provisional_credit
+from cases.services.transitions import failed_conditions
 
 MERCHANTS = [
     ("FoodHub", "FoodHub Delivery Inc.", "5812"), ("Northwind Electronics", "Northwind Retail LLC", "5732"),
@@ -90,10 +93,45 @@ def _case_input(rng: random.Random, n: int, days_ago: int) -> CaseInput:
     )
 
 
-def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7) -> int:
+def take_step(case: Case, step: str, worker: Actor, approver: Actor | None, note: str = "") -> Case:
+    """A lifecycle step or a credit movement (`grant`, `reverse`, `make_final`) as the team takes it:
+    when the program needs a second person (maker-checker), the worker asks and the approver, a
+    different supervisor, approves."""
+    credit = step in ("grant", "reverse", "make_final")
+    action = approval_rules.action_for_credit(step) if credit else step
+    if action and approval_rules.needs_approval(case, action, worker):
+        if approver is None:
+            raise ValueError(f"{step} needs a second supervisor's approval on program {case.program.program_id}.")
+        request = approvals.approval_request(case=case, action=action, actor=worker,
+                                             reason=note or "The evidence supports it; please check.")
+        approvals.approval_approve(request=request, actor=approver, note="Checked.")
+        return Case.objects.get(pk=case.pk)
+    if credit:
+        return case_provisional_credit(case=case, actor=worker, action=step, note=note)
+    return services.case_transition(case=case, transition=step, actor=worker, note=note).case
+
+
+def seed_pending_approvals(program, requester, count: int = 2) -> int:
+    """Requests left waiting, so a supervisor finds something to approve: accepting liability on
+    represented cases, asked by `requester` (another supervisor decides)."""
+    actor, made = Actor.for_user(requester), 0
+    for case in Case.objects.filter(program=program, status=CaseStatus.CHARGEBACK_REPRESENTED).order_by("number"):
+        if made == count:
+            break
+        if approval_rules.needs_approval(case, "accept", actor) and not failed_conditions(case, "accept", actor):
+            approvals.approval_request(case=case, action="accept", actor=actor,
+                                       reason="The merchant's representment holds: signed delivery receipt.")
+            made += 1
+    return made
+
+
+def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7, approver=None) -> int:
+    """The demo book; `approver`, a second supervisor, approves the steps the program holds to
+    maker-checker (needed when the program has approval actions)."""
     rng = random.Random(seed)
     creator = Actor.for_system()
     worker = Actor.for_user(supervisor)
+    checker = Actor.for_user(approver) if approver is not None else None
     made = 0
     n = 0
     for status, (count, path) in PLAN.items():
@@ -105,7 +143,7 @@ def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7) -> 
                 case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against statement.").case
             for step in path:
                 note = rng.choice(["", "Called the cardholder.", "Merchant response attached.", ""])
-                case = services.case_transition(case=case, transition=step, actor=worker, note=note).case
+                case = take_step(case, step, worker, checker, note)
             if rng.random() < 0.3:
                 services.case_add_note(case=case, actor=worker, text="Reviewed the transaction history.")
             made += 1

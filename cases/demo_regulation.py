@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from cases import services
 from cases.actors import Actor
+from cases.demo import take_step
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.services.letters import letter_send
-from cases.services.provisional_credit import case_provisional_credit
 from cases.services.regulation import program_calendar, program_today, program_zone
 
 BD, DAYS = "business days", "days"
@@ -48,10 +48,12 @@ def _input(program, label: str, card_type: str, holder: str, notified_at, n: int
     )
 
 
-def seed_regulation_cases(program, supervisor) -> int:
-    """One case per (rule, status) story; returns how many were made."""
+def seed_regulation_cases(program, supervisor, approver=None) -> int:
+    """One case per (rule, status) story; returns how many were made. `approver`, a second
+    supervisor, approves the steps the program holds to maker-checker."""
     cal, today = program_calendar(program), program_today(program)
     zone, worker, made = program_zone(program), Actor.for_user(supervisor), 0
+    checker = Actor.for_user(approver) if approver is not None else None
     for n, (label, card_type, holder, (unit, back), steps) in enumerate(STORIES, start=1):
         day = cal.subtract_business_days(today, back) if unit == BD else today - timedelta(days=back)
         notified_at = min(timezone.make_aware(datetime.combine(day, time(10, 0)), zone), timezone.now())
@@ -61,9 +63,7 @@ def seed_regulation_cases(program, supervisor) -> int:
             if step == "send":
                 for letter in case.letters.filter(sent_at__isnull=True):
                     letter_send(letter.pk)
-            elif step in ("grant", "make_final", "reverse"):
-                case = case_provisional_credit(case=case, actor=worker, action=step)
             else:
-                case = services.case_transition(case=case, transition=step, actor=worker).case
+                case = take_step(case, step, worker, checker)
         made += 1
     return made

@@ -248,3 +248,45 @@ class ProvisionalCreditRefused(DisputeError):
 
 class LetterNotFound(NotFound):
     title = "Letter not found"
+
+
+class ApprovalRequired(DisputeError):
+    """Maker-checker (SPEC section 14): the program needs a second person's approval for this action;
+    request it (`cases.services.approvals`) instead of running it."""
+
+    code = "approval_required"
+    status = 409
+    title = "Approval required"
+
+    def __init__(self, *, action: str, message: str = ""):
+        self.action = action
+        super().__init__(message or f"{action.replace('_', ' ').capitalize()} on this program needs a second "
+                                    "person's approval: request it, and a different supervisor approves it.",
+                         action=action)
+
+
+class ApprovalPending(DisputeError):
+    code = "approval_pending"
+    status = 409
+    title = "Approval already requested"
+
+    def __init__(self, *, action: str, request_id: int):
+        self.request_id = request_id
+        super().__init__(f"A request to {action.replace('_', ' ')} this case is already waiting for approval "
+                         f"(request {request_id}).", action=action, approval_request=request_id)
+
+
+class ApprovalDecided(DisputeError):
+    code = "approval_decided"
+    status = 409
+    title = "Request already decided"
+
+
+class ApprovalNotRequired(DisputeError):
+    code = "approval_not_required"
+    status = 409
+    title = "Approval not required"
+
+
+class ApprovalRequestNotFound(NotFound):
+    title = "Approval request not found"

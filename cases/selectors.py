@@ -4,9 +4,17 @@ from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
 from cases.actors import Actor
-from cases.exceptions import CaseNotFound, ClaimNotFound, EvidenceNotFound, LetterNotFound, TransactionNotFound
+from cases.choices import ApprovalStatus
+from cases.exceptions import (
+    ApprovalRequestNotFound,
+    CaseNotFound,
+    ClaimNotFound,
+    EvidenceNotFound,
+    LetterNotFound,
+    TransactionNotFound,
+)
 from cases.limits import MAX_INT
-from cases.models import Cardholder, Case, CaseEvent, Claim, Evidence, Letter, Merchant, Program, Transaction
+from cases.models import ApprovalRequest, Cardholder, Case, CaseEvent, Claim, Evidence, Letter, Merchant, Program, Transaction
 
 
 def programs_for(actor: Actor) -> QuerySet:
@@ -174,3 +182,28 @@ def _status_frequencies() -> dict[str, float]:
         return {}
     total = sum(row[1]) or 1.0
     return {status: share / total for status, share in zip(row[0], row[1], strict=True)}
+
+
+# --- Maker-checker (SPEC section 14) ---------------------------------------------------------------
+
+def approvals_pending(actor: Actor) -> QuerySet:
+    """Requests waiting for a second person, oldest first, with their case and its program."""
+    return _scoped(ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING), actor, "case__program").select_related(
+        "case", "case__program").order_by("requested_at", "id")
+
+
+def pending_approvals_count(actor: Actor) -> int:
+    """How many requests wait for approval (the manager view's figure)."""
+    return approvals_pending(actor).count()
+
+
+def case_approvals_pending(case: Case) -> QuerySet:
+    return case.approval_requests.filter(status=ApprovalStatus.PENDING).order_by("requested_at", "id")
+
+
+def approval_get(actor: Actor, request_id) -> ApprovalRequest:
+    try:
+        return _scoped(ApprovalRequest.objects.select_related("case", "case__program"), actor,
+                       "case__program").get(pk=int(request_id))
+    except (ApprovalRequest.DoesNotExist, TypeError, ValueError):
+        raise ApprovalRequestNotFound() from None

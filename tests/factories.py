@@ -23,6 +23,8 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     program_id = factory.Sequence(lambda n: f"program_{n}")
     name = factory.LazyAttribute(lambda o: f"Program {o.program_id}")
     default_currency = "USD"
+    # Tests that are not about maker-checker run actions directly (tests/cases/test_approvals.py sets rules).
+    approval_actions = factory.LazyFunction(list)
 
 
 class MerchantFactory(factory.django.DjangoModelFactory):

@@ -45,10 +45,9 @@ def figures_by_assignee(actor: Actor, today: date) -> dict:
     return {row.pop("assignee_id"): row for row in rows}
 
 
-def pending_approvals(actor: Actor) -> int | None:
-    """Cases waiting for a second person's approval (maker-checker, SPEC section 14), or None while
-    the product records no approvals: the manager view then leaves the figure out."""
-    return None
+def pending_approvals(actor: Actor) -> int:
+    """Requests waiting for a second person's approval (maker-checker, SPEC section 14)."""
+    return selectors.pending_approvals_count(actor)
 
 
 def team_rows(actor: Actor, today: date) -> dict:

@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from cases.backoffice.views import (
+    approvals,
     assignment,
     auth,
     bulk,
@@ -44,6 +45,9 @@ urlpatterns = [
          name="case_provisional_credit"),
     path("cases/<int:number>/letters/<int:letter_id>/", regulation.LetterView.as_view(), name="case_letter"),
     path("team/", team.TeamView.as_view(), name="team"),
+    path("approvals/", approvals.ApprovalListView.as_view(), name="approvals"),
+    path("approvals/<int:request_id>/<str:decision>/", approvals.ApprovalDecisionView.as_view(),
+         name="approval_decide"),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("webhooks/", webhooks.EndpointListView.as_view(), name="webhooks"),
     path("webhooks/demo-receiver/", webhook_demo.DemoReceiverView.as_view(), name="webhook_demo_receiver"),

@@ -1,3 +1,4 @@
+from cases.models.approvals import ApprovalRequest
 from cases.models.audit import CaseEvent
 from cases.models.cases import Case, Claim
 from cases.models.credentials import MastercardCredential, MastercardNonce
@@ -10,7 +11,7 @@ from cases.models.transactions import Transaction
 from cases.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "ApiKey", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter", "LetterTemplate",
-    "MastercardCredential", "MastercardNonce", "Merchant", "Program", "ProgramClosedDate", "Transaction",
-    "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
+    "ApiKey", "ApprovalRequest", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter",
+    "LetterTemplate", "MastercardCredential", "MastercardNonce", "Merchant", "Program", "ProgramClosedDate",
+    "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

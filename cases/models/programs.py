@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from rest_framework_api_key.models import AbstractAPIKey
 
+from cases.approval_rules import default_approval_actions, validate_approval_actions
 from cases.choices import DEFAULT_LEVELS, ApiScope, ConsumerRegulation
 
 
@@ -36,6 +37,11 @@ class Program(models.Model):
     # Provisional credit granted automatically when a case opens below these amounts (minor units).
     auto_grant_fraud_below = models.BigIntegerField(null=True, blank=True)
     auto_grant_other_below = models.BigIntegerField(null=True, blank=True)
+    # Maker-checker (SPEC section 14, cases/approval_rules.py): the actions that need a second person,
+    # above this amount (minor units, program currency; none = at every amount).
+    approval_actions = models.JSONField(default=default_approval_actions, blank=True,
+                                        validators=[validate_approval_actions])
+    approval_amount = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ Each movement writes one `credit` event; a Reg E grant queues its notice letter.
 from django.db import transaction
 from django.utils import timezone
 
+from cases import approval_rules
 from cases.actors import Actor
 from cases.choices import (
     CaseStatus,
@@ -21,7 +22,7 @@ from cases.choices import (
     Reason,
     RegulationRule,
 )
-from cases.exceptions import CaseClosed, ProvisionalCreditRefused, ValidationFailed
+from cases.exceptions import ApprovalRequired, CaseClosed, ProvisionalCreditRefused, ValidationFailed
 from cases.models import Case
 from cases.regulation import clocks
 from cases.services.events import event_record, require_perm
@@ -96,11 +97,16 @@ def grant(case: Case, actor: Actor, amount: int | None = None, note: str = "") -
     return case
 
 
+def check_movement(case: Case, action: str) -> None:
+    """The ledger's refusal of `reverse` or `make_final` now: only a granted credit moves."""
+    if case.provisional_credit_status != PC.GRANTED:
+        verb = "reversed" if action == "reverse" else "made final"
+        _refuse(case, action, f"Only granted provisional credit can be {verb} (it is {case.provisional_credit_status}).")
+
+
 def reverse(case: Case, actor: Actor, note: str = "") -> Case:
     """No error found: take the credit back; the cardholder bears it."""
-    if case.provisional_credit_status != PC.GRANTED:
-        _refuse(case, "reverse", "Only granted provisional credit can be reversed "
-                                 f"(it is {case.provisional_credit_status}).")
+    check_movement(case, "reverse")
     before = credit_state(case)
     today = program_today(case.program)
     effective = (clocks.reversal_effective_on(today, program_calendar(case.program))
@@ -119,9 +125,7 @@ def reverse(case: Case, actor: Actor, note: str = "") -> Case:
 
 def make_final(case: Case, actor: Actor, note: str = "") -> Case:
     """The cardholder keeps the credit; on a case already closed without recovery the issuer absorbs it."""
-    if case.provisional_credit_status != PC.GRANTED:
-        _refuse(case, "make_final", "Only granted provisional credit can be made final "
-                                    f"(it is {case.provisional_credit_status}).")
+    check_movement(case, "make_final")
     before = credit_state(case)
     case.provisional_credit_status = PC.FINAL
     if not case.is_active:
@@ -150,14 +154,21 @@ _MOVEMENTS = {"grant": grant, "reverse": reverse, "make_final": make_final}
 
 @transaction.atomic
 def case_provisional_credit(*, case: Case, actor: Actor, action: str, amount: int | None = None, note: str = "",
-                            expected_version: int | None = None) -> Case:
-    """Run one ledger movement under the case row lock (API, back office)."""
+                            expected_version: int | None = None, approval=None) -> Case:
+    """Run one ledger movement under the case row lock (API, back office).
+
+    A movement the program holds to maker-checker (SPEC section 14: `credit_reverse`,
+    `credit_make_final`) raises ApprovalRequired unless it runs for `approval`, the approved request."""
     require_perm(actor, "cases.manage_provisional_credit", "You may not change provisional credit.")
     if action not in _MOVEMENTS:
         raise ValidationFailed.single("action", "invalid_choice", f"Must be one of: {', '.join(ACTIONS)}.")
     if action != "grant" and amount is not None:
         raise ValidationFailed.single("amount", "not_allowed", f"{action} takes no amount: it moves the whole credit.")
     case = lock_case(case, expected_version)
+    gated = approval_rules.action_for_credit(action)
+    if gated and not approval_rules.approved(case, gated, actor, approval):
+        check_movement(case, action)  # the ledger's own refusal comes first
+        raise ApprovalRequired(action=gated)
     if action == "grant":
         return grant(case, actor, amount, note)
     return _MOVEMENTS[action](case, actor, note)

@@ -2,10 +2,11 @@
 
 from django.db import transaction
 
-from cases import lifecycle, networks
+from cases import approval_rules, lifecycle, networks
 from cases.actors import Actor
 from cases.choices import RESPONSE_STATUSES, EventKind
 from cases.exceptions import (
+    ApprovalRequired,
     CaseNotFound,
     PermissionDenied,
     PreconditionFailed,
@@ -46,9 +47,9 @@ def case_may_run(*, actor: Actor, transition: str) -> bool:
     return actor.has_perm(lifecycle.permission_for(transition))
 
 
-def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseEvent:
-    """Apply a transition to a case the caller has locked; returns the `transition` event it wrote
-    (its `case` is the moved case). Raises domain errors."""
+def check_transition(case: Case, name: str, actor: Actor) -> None:
+    """The refusals of running `name` on the case now: unknown, not permitted, not from this status,
+    a condition unmet. Raises domain errors."""
     meta = _meta(name)
     if meta is None:
         raise TransitionNotAllowed(transition=name, current_status=case.status, allowed=allowed_transitions(case))
@@ -59,6 +60,12 @@ def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseE
     failed = failed_conditions(case, name, actor)
     if failed:
         raise TransitionConditionFailed(transition=name, failed=failed)
+
+
+def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseEvent:
+    """Apply a transition to a case the caller has locked; returns the `transition` event it wrote
+    (its `case` is the moved case). Raises domain errors."""
+    check_transition(case, name, actor)
     before = case.status
     case._transition_actor = actor
     try:
@@ -105,10 +112,16 @@ def lock_case(case: Case, expected_version: int | None = None) -> Case:
 
 @transaction.atomic
 def case_transition(*, case: Case, transition: str, actor: Actor, note: str = "",
-                    expected_version: int | None = None) -> CaseEvent:
+                    expected_version: int | None = None, approval=None) -> CaseEvent:
     """Run one lifecycle transition under the case row lock (SPEC section 9: transitions are serialized).
-    Returns the `transition` event; `event.case` is the case as it now stands."""
+    Returns the `transition` event; `event.case` is the case as it now stands.
+
+    A transition the program holds to maker-checker (SPEC section 14) raises ApprovalRequired unless
+    it runs for `approval`, the approved request (cases.services.approvals, which locked it)."""
     locked = lock_case(case, expected_version)
+    if not approval_rules.approved(locked, transition, actor, approval):
+        check_transition(locked, transition, actor)  # the action's own refusals come first
+        raise ApprovalRequired(action=transition)
     return run_transition(locked, transition, actor, note=note)
 
 

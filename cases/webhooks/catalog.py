@@ -37,6 +37,9 @@ TYPE_FOR_KIND = {
     EventKind.LETTER: CASE_LETTER_SENT,
     EventKind.REG_DUE_SOON: CASE_REGULATORY_DEADLINE_APPROACHING,
     EventKind.REG_DUE_12H: CASE_REGULATORY_DEADLINE_APPROACHING,
+    # Maker-checker (SPEC 14): a request waiting for approval and its decision (an approved action
+    # sends its own event too).
+    EventKind.APPROVAL: CASE_UPDATED,
     # Card networks (SPEC 12) add their kinds here, e.g.
     # EventKind.NETWORK_RESPONSE: CASE_NETWORK_RESPONSE_RECEIVED,
 }

@@ -48,7 +48,20 @@ def test_the_manager_view_counts_each_persons_open_cases(team, supervisor):
     assert figure(body, "sue", "open")[0] == 0  # a supervisor with nothing shows zeros
     assert figure(body, "", "open")[0] == 2 and figure(body, "", "overdue")[0] == 1
     assert 'data-figure="unassigned">2<' in body and 'data-figure="open">6<' in body
-    assert "Waiting for approval" not in body  # no approvals recorded by the product yet
+    assert 'data-figure="pending_approvals">0<' in body  # nothing waits for approval (maker-checker)
+
+
+def test_the_manager_view_counts_requests_waiting_for_approval(program, supervisor):
+    from cases.services import approvals
+
+    program.approval_actions = ["accept"]
+    program.save()
+    asker = Actor.for_user(make_user("asker", "supervisor"))
+    for _ in range(2):
+        case = case_due(program, 3, path=["file_chargeback", "record_representment"])
+        approvals.approval_request(case=case, action="accept", actor=asker, reason="Receipt holds.")
+    body = logged_in(supervisor).get("/team/").content.decode()
+    assert 'data-figure="pending_approvals">2<' in body and 'href="/approvals/"' in body
 
 
 def test_each_number_opens_the_queue_it_counts(team, supervisor):

@@ -7,13 +7,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import View
 
-from cases import lifecycle, services
+from cases import approval_rules, lifecycle, services
 from cases.actors import actor_for
 from cases.backoffice.forms import AmountForm, DeadlinesForm, NoteForm, ReviewForm, TransitionForm
 from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden, is_htmx, redirect_after_post
 from cases.backoffice.views.case_page import render_case_page
 from cases.choices import EventKind
 from cases.exceptions import DisputeError, PermissionDenied
+from cases.models import ApprovalRequest
+from cases.services import approvals
 
 
 def case_url(case) -> str:
@@ -131,9 +133,10 @@ class TransitionView(BackOfficeMixin, View):
         return forbidden(request, f"You may not {label} a case.", back=case_url(case))
 
     def confirm_page(self, request, case, name, form, status=200):
+        needs_approval = approval_rules.needs_approval(case, name, actor_for(request))
         return render(request, "cases/transition_confirm.html",
-                      {"case": case, "name": name, "label": lifecycle.TRANSITION_LABELS[name], "form": form},
-                      status=status)
+                      {"case": case, "name": name, "label": lifecycle.TRANSITION_LABELS[name], "form": form,
+                       "needs_approval": needs_approval}, status=status)
 
     def get(self, request, number, name):
         case = case_or_404(request, number)
@@ -148,15 +151,21 @@ class TransitionView(BackOfficeMixin, View):
         status = 400
         if form.is_valid():
             try:
-                services.case_transition(case=case, transition=name, actor=actor_for(request),
-                                         note=form.cleaned_data["note"])
+                # Maker-checker (SPEC 14): where the program needs a second person, the note is the
+                # request's reason and a different supervisor approves it.
+                result = approvals.case_transition_or_request(case=case, transition=name, actor=actor_for(request),
+                                                              note=form.cleaned_data["note"])
             except PermissionDenied as exc:
                 return forbidden(request, exc.message, back=case_url(case))
             except DisputeError as exc:
                 form.add_domain_error(exc)
                 status = exc.status
             else:
-                messages.success(request, f"{lifecycle.TRANSITION_LABELS[name]}: done.")
+                label = lifecycle.TRANSITION_LABELS[name]
+                if isinstance(result, ApprovalRequest):
+                    messages.success(request, f"{label}: approval requested; a different supervisor approves it.")
+                else:
+                    messages.success(request, f"{label}: done.")
                 return redirect_after_post(request, case_url(case))
         if is_htmx(request):
             for errors in form.errors.values():

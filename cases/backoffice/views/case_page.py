@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import View
 
-from cases import selectors, services
+from cases import approval_rules, selectors, services
 from cases.actors import actor_for
 from cases.backoffice import display
 from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
+from cases.backoffice.views.approvals import request_rows
 from cases.backoffice.views.base import BackOfficeMixin, case_or_404
 from cases.backoffice.views.regulation import regulation_panel
 from cases.choices import EventKind
@@ -26,11 +27,14 @@ NEUTRAL = frozenset({"credit_merchant", "win"})
 
 def person_transitions(request, case) -> list[dict]:
     """The transitions this user may run now (permission held), each with its unmet conditions."""
-    transitions = services.case_available_transitions(case=case, actor=actor_for(request))
+    actor = actor_for(request)
+    transitions = services.case_available_transitions(case=case, actor=actor)
     for t in transitions:
         name = t["transition"]
         t["tone"] = "warn" if name in GIVING_UP else "" if name in NEUTRAL else "primary"
         t["url"] = reverse("cases:case_transition", args=[case.number, name])
+        # Maker-checker: the button leads to the request form (a reason is asked), not straight to the step.
+        t["needs_approval"] = approval_rules.needs_approval(case, name, actor)
     # Forward steps first, then the neutral ones, the giving-up ones last.
     return sorted(transitions, key=lambda t: {"primary": 0, "": 1, "warn": 2}[t["tone"]])
 
@@ -114,6 +118,7 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         "regulation": regulation_panel(request, case),
         # Read only when the supervisor's assign form is shown (one query).
         "assignable_users": assignable_users() if capabilities["can_assign"] else (),
+        "approvals": request_rows(selectors.case_approvals_pending(case), request.user),
         **capabilities,
     }
     return render(request, "cases/case_detail.html", context, status=status)

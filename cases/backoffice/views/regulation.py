@@ -12,15 +12,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import View
 
-from cases import selectors
+from cases import approval_rules, selectors
 from cases.actors import actor_for
 from cases.backoffice.views.base import BackOfficeMixin, case_or_404, forbidden, redirect_after_post
 from cases.choices import ProvisionalCreditStatus, RegulationStatus
 from cases.exceptions import DisputeError, LetterNotFound, PermissionDenied
 from cases.letters import render as letter_render
 from cases.limits import MAX_NOTE
+from cases.models import ApprovalRequest
 from cases.money import format_amount
-from cases.services.provisional_credit import case_provisional_credit, liability
+from cases.services import approvals
+from cases.services.provisional_credit import liability
 from cases.services.regulation import clock_steps, local_date
 
 STEP_LABELS = {
@@ -72,7 +74,9 @@ def regulation_panel(request, case) -> dict:
                       for name, value in liability(case).items()],
         "letters": letters,
         "actions": [{"name": a, "label": ACTION_LABELS[a],
-                     "url": reverse("cases:case_provisional_credit", args=[case.number, a])}
+                     "url": reverse("cases:case_provisional_credit", args=[case.number, a]),
+                     "needs_approval": bool(approval_rules.action_for_credit(a)) and approval_rules.needs_approval(
+                         case, approval_rules.action_for_credit(a), actor_for(request))}
                     for a in available_actions(case)] if may_credit else [],
     }
 
@@ -96,8 +100,10 @@ class ProvisionalCreditView(BackOfficeMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def page(self, request, case, action, form, status=200):
+        gated = approval_rules.action_for_credit(action)
         return render(request, "cases/provisional_credit_confirm.html", {
             "case": case, "action": action, "label": ACTION_LABELS[action], "hint": ACTION_HINTS[action],
+            "needs_approval": bool(gated) and approval_rules.needs_approval(case, gated, actor_for(request)),
             "form": form, "disputed": format_amount(case.disputed_amount, case.currency),
             "credit": format_amount(case.provisional_credit_amount, case.currency)}, status=status)
 
@@ -120,15 +126,17 @@ class ProvisionalCreditView(BackOfficeMixin, View):
             try:
                 amount = form.cleaned_data["amount"]
                 minor = to_minor(amount, case.currency) if action == "grant" and amount is not None else None
-                case_provisional_credit(case=case, actor=actor_for(request), action=action, amount=minor,
-                                        note=form.cleaned_data["note"])
+                result = approvals.case_provisional_credit_or_request(
+                    case=case, actor=actor_for(request), action=action, amount=minor, note=form.cleaned_data["note"])
             except PermissionDenied as exc:
                 return forbidden(request, exc.message, back=back)
             except DisputeError as exc:
                 form.add_domain_error(exc)
                 status = exc.status
             else:
-                messages.success(request, f"{ACTION_LABELS[action]}: done.")
+                done = ("approval requested; a different supervisor approves it" if isinstance(result, ApprovalRequest)
+                        else "done")
+                messages.success(request, f"{ACTION_LABELS[action]}: {done}.")
                 return redirect_after_post(request, back)
         return self.page(request, case, action, form, status=status)
 

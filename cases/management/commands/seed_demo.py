@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.demo import seed_cases
+from cases.demo import seed_cases, seed_pending_approvals
 from cases.demo_regulation import seed_regulation_cases
 from cases.models import Program
 from cases.roles import ensure_roles
@@ -37,10 +37,13 @@ class Command(BaseCommand):
         if program.cases.exists():
             self.stdout.write(f"Demo program already holds {program.cases.count()} cases; nothing added.")
         else:
-            made = seed_cases(program, users["supervisor"])
+            # Maker-checker: the supervisor asks, the admin (a second supervisor) approves.
+            made = seed_cases(program, users["supervisor"], approver=users["admin"])
             self.stdout.write(f"Created {made} demo cases.")
-            made = seed_regulation_cases(program, users["supervisor"])
+            made = seed_regulation_cases(program, users["supervisor"], approver=users["admin"])
             self.stdout.write(f"Created {made} Reg E / Reg Z demo cases (one per clock status).")
+            made = seed_pending_approvals(program, users["admin"])
+            self.stdout.write(f"Left {made} requests waiting for the supervisor's approval.")
         self.stdout.write("Demo logins (username / password):")
         for username, password, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<11} {password:<22} ({role})")
