@@ -48,10 +48,19 @@ CASE_FILTERS = PAGE + [
 ]
 ERRORS = {code: OpenApiResponse(doc.Problem, description=text) for code, text in {
     400: "invalid_request, pan_detected", 401: "authentication_failed", 403: "permission_denied",
-    404: "not_found", 409: "conflict (open_case_exists, case_id_taken, transition_not_allowed, idempotency_key_in_use)",
+    404: "not_found", 409: "conflict (open_case_exists, case_id_taken, transition_not_allowed, idempotency_key_in_use, "
+                          "approval_pending)",
     412: "precondition_failed", 413: "payload or file too large", 415: "unsupported media or file type",
     422: "validation_error, transition_condition_failed, idempotency_key_reused", 429: "throttled",
 }.items()}
+
+MAKER_CHECKER = (
+    "Maker-checker (SPEC 14): when the case's program needs a second person for this action (by default "
+    "`accept`, and reversing or making final a provisional credit), nothing runs yet: the answer is **202** "
+    "with the pending approval request (its `Location` is the request), whose reason is the `note` (required "
+    "then). A different supervisor approves it (the action runs then) or declines it in the back office. "
+    "A request already waiting for the same action: 409 `approval_pending`.")
+APPROVAL_PENDING = OpenApiResponse(doc.ApprovalRequest, description="Waiting for a second person's approval.")
 
 
 def errors(*codes):
@@ -101,10 +110,19 @@ case_detail = extend_schema_view(
 case_transitions = extend_schema_view(
     get=extend_schema(tags=TAGS_CASES, summary="Transitions the caller may run now", parameters=[CASE_ID],
                       responses={200: doc.AvailableTransitions, **errors(404)}),
-    post=extend_schema(tags=TAGS_CASES, summary="Run a lifecycle transition",
-                       parameters=[CASE_ID, IF_MATCH, IDEMPOTENCY_KEY], request=doc.TransitionRequest,
-                       examples=TRANSITION_EXAMPLES, responses={200: doc.Case, **errors(400, 404, 409, 412, 422)}),
+    post=extend_schema(tags=TAGS_CASES, summary="Run a lifecycle transition (202: it waits for approval)",
+                       description=MAKER_CHECKER, parameters=[CASE_ID, IF_MATCH, IDEMPOTENCY_KEY],
+                       request=doc.TransitionRequest, examples=TRANSITION_EXAMPLES,
+                       responses={200: doc.Case, 202: APPROVAL_PENDING, **errors(400, 404, 409, 412, 422)}),
 )
+case_approval_requests = extend_schema_view(get=extend_schema(
+    tags=TAGS_CASES, summary="Maker-checker requests on the case, oldest first",
+    operation_id="case_approval_requests_list", parameters=[CASE_ID] + PAGE,
+    responses={200: doc.page_of(doc.ApprovalRequest), **errors(400, 404)}))
+case_approval_request = extend_schema_view(get=extend_schema(
+    tags=TAGS_CASES, summary="One maker-checker request (pending, approved or declined)",
+    parameters=[CASE_ID, OpenApiParameter("request_id", int, OpenApiParameter.PATH)],
+    responses={200: doc.ApprovalRequest, **errors(404)}))
 case_events = extend_schema_view(get=extend_schema(
     tags=TAGS_CASES, summary="The audit trail, oldest first", parameters=[CASE_ID] + PAGE,
     responses={200: doc.page_of(doc.Event), **errors(400, 404)}))
@@ -133,7 +151,7 @@ case_provisional_credit = extend_schema_view(post=extend_schema(
     examples=[OpenApiExample("Grant part of the amount", request_only=True,
                              value={"action": "grant", "amount": 1500, "note": "Fraud claim, card blocked."}),
               OpenApiExample("No error found", request_only=True, value={"action": "reverse"})],
-    responses={200: doc.Case, **errors(400, 404, 409, 412, 422)}))
+    description=MAKER_CHECKER, responses={200: doc.Case, 202: APPROVAL_PENDING, **errors(400, 404, 409, 412, 422)}))
 case_letters = extend_schema_view(get=extend_schema(
     tags=TAGS_CASES, summary="Letters owed and sent to the cardholder", parameters=[CASE_ID],
     responses={200: doc.page_of(doc.Letter), **errors(404)}))

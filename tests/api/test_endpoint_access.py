@@ -32,6 +32,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/cases/{case}/transitions"),
     Endpoint("POST", "/api/v1/cases/{case}/transitions", {"transition": "withdraw"}, "write", "read"),
     Endpoint("POST", "/api/v1/cases/{case}/transitions", {"transition": "file_chargeback"}, "manage", "write"),
+    Endpoint("GET", "/api/v1/cases/{case}/approval-requests"),
     Endpoint("GET", "/api/v1/cases/{case}/events"),
     Endpoint("GET", "/api/v1/cases/{case}/notes"),
     Endpoint("POST", "/api/v1/cases/{case}/notes", {"note": "hello"}, "write", "read", success=201),

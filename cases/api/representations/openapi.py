@@ -6,7 +6,9 @@ published schema in step with them (tests/api/test_schema.py compares real respo
 
 from rest_framework import serializers as s
 
+from cases.approval_rules import ACTIONS as APPROVAL_ACTIONS
 from cases.choices import (
+    ApprovalStatus,
     CardholderType,
     CardType,
     CaseStatus,
@@ -270,6 +272,23 @@ class Event(s.Serializer):
     actor = s.CharField()
     request_id = s.CharField(allow_null=True)
     created = s.DateTimeField()
+
+
+class ApprovalRequest(s.Serializer):
+    """A maker-checker request (SPEC 14): answered with 202 when the program needs a second person."""
+
+    id = s.IntegerField()
+    object = s.ChoiceField(["approval_request"])
+    case_id = s.CharField()
+    action = s.ChoiceField(APPROVAL_ACTIONS)
+    status = s.ChoiceField(ApprovalStatus.choices)
+    reason = s.CharField()
+    requested_by = s.CharField(help_text="user:<username> or api_key:<prefix>")
+    requested_at = s.DateTimeField()
+    decided_by = s.CharField(allow_null=True)
+    decided_at = s.DateTimeField(allow_null=True)
+    decision_note = s.CharField(allow_null=True)
+    url = s.CharField()
 
 
 class Note(s.Serializer):

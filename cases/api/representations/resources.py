@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from cases import networks
-from cases.models import Case, CaseEvent, Evidence
+from cases.models import ApprovalRequest, Case, CaseEvent, Evidence
 from cases.wire.case_shape import case_to_decisionly
 from cases.wire.transaction_shape import format_datetime
 
@@ -67,3 +67,15 @@ def evidence_to_dict(evidence: Evidence, case: Case) -> dict:
 
 def reason_code_to_dict(entry: networks.ReasonCode) -> dict:
     return {"network": entry.network, "code": entry.code, "reason": entry.reason, "description": entry.description}
+
+
+def approval_to_dict(request: ApprovalRequest, case: Case) -> dict:
+    """A maker-checker request (SPEC section 14) as the API shows it."""
+    return {
+        "id": request.pk, "object": "approval_request", "case_id": case.case_id, "action": request.action,
+        "status": request.status, "reason": request.reason, "requested_by": request.requested_by,
+        "requested_at": format_datetime(request.requested_at), "decided_by": request.decided_by or None,
+        "decided_at": format_datetime(request.decided_at) if request.decided_at else None,
+        "decision_note": request.decision_note or None,
+        "url": reverse("api:case-approval-request", args=[case.case_id, request.pk]),
+    }

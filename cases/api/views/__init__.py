@@ -1,6 +1,13 @@
 """The native API's views, one module per resource. Every view is thin: parse, call a service, render."""
 
-from .case_actions import CaseEventsView, CaseNotesView, CaseTransitionsView, CaseTrustedAmountView
+from .case_actions import (
+    CaseApprovalRequestsView,
+    CaseApprovalRequestView,
+    CaseEventsView,
+    CaseNotesView,
+    CaseTransitionsView,
+    CaseTrustedAmountView,
+)
 from .cases import CaseDetailView, CaseListView
 from .claims import ClaimDetailView, ClaimListView
 from .errors import not_found
@@ -18,6 +25,7 @@ from .webhooks import (
 )
 
 __all__ = [
+    "CaseApprovalRequestView", "CaseApprovalRequestsView",
     "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseLettersView", "CaseListView",
     "CaseNotesView", "CaseProvisionalCreditView", "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView",
     "ClaimListView", "EvidenceDownloadView", "LetterDownloadView", "MerchantListView", "ReasonCodeListView",

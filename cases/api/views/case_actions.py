@@ -3,8 +3,11 @@
 from rest_framework.response import Response
 
 from cases import lifecycle, selectors, services
-from cases.api.representations.resources import event_to_dict, note_to_dict
+from cases.api.representations.resources import approval_to_dict, event_to_dict, note_to_dict
+from cases.exceptions import ApprovalRequestNotFound
 from cases.limits import MAX_NOTE
+from cases.models import ApprovalRequest
+from cases.services import approvals
 from cases.wire.pagination import BY_ID
 
 from .. import schema
@@ -26,9 +29,36 @@ class CaseTransitionsView(ApiView):
         name = body.choice("transition", lifecycle.TRANSITIONS, required=True)
         note = body.string("note", MAX_NOTE, text=True)
         body.raise_errors()
-        event = services.case_transition(case=case, transition=name, actor=self.actor, note=note,
-                                         expected_version=version)
-        return case_response(self.actor, event.case)
+        result = approvals.case_transition_or_request(case=case, transition=name, actor=self.actor, note=note,
+                                                      expected_version=version)
+        if isinstance(result, ApprovalRequest):
+            return approval_response(result, case)
+        return case_response(self.actor, result.case)
+
+
+def approval_response(request: ApprovalRequest, case) -> Response:
+    """Maker-checker (SPEC 14): 202, the pending request; a different supervisor decides in the back office."""
+    body = approval_to_dict(request, case)
+    return Response(body, status=202, headers={"Location": body["url"]})
+
+
+@schema.case_approval_requests
+class CaseApprovalRequestsView(ApiView):
+    def get(self, request, case_id):
+        case = selectors.case_get(self.actor, case_id)
+        return page_response(self, case.approval_requests.order_by("id"), BY_ID,
+                             lambda r: approval_to_dict(r, case), "pk", as_int)
+
+
+@schema.case_approval_request
+class CaseApprovalRequestView(ApiView):
+    def get(self, request, case_id, request_id):
+        case = selectors.case_get(self.actor, case_id)
+        try:
+            approval = case.approval_requests.get(pk=request_id)
+        except ApprovalRequest.DoesNotExist:
+            raise ApprovalRequestNotFound() from None
+        return Response(approval_to_dict(approval, case))
 
 
 @schema.case_events

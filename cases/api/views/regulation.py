@@ -7,11 +7,14 @@ from cases import selectors
 from cases.choices import ApiScope
 from cases.exceptions import LetterNotFound
 from cases.limits import MAX_NOTE
-from cases.services.provisional_credit import ACTIONS, case_provisional_credit
+from cases.models import ApprovalRequest
+from cases.services import approvals
+from cases.services.provisional_credit import ACTIONS
 
 from .. import schema
 from ..representations.regulation import letter_to_dict
 from .base import ApiView, as_int, expected_version
+from .case_actions import approval_response
 from .cases import case_response
 
 
@@ -34,8 +37,10 @@ class CaseProvisionalCreditView(ApiView):
                 amount = raw
         note = body.string("note", MAX_NOTE, text=True)
         body.raise_errors()
-        case_provisional_credit(case=case, actor=self.actor, action=action, amount=amount, note=note,
-                                expected_version=version)
+        result = approvals.case_provisional_credit_or_request(case=case, actor=self.actor, action=action,
+                                                              amount=amount, note=note, expected_version=version)
+        if isinstance(result, ApprovalRequest):
+            return approval_response(result, case)
         return case_response(self.actor, case)
 
 
