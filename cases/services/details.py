@@ -13,6 +13,7 @@ from cases import networks
 from cases.actors import Actor
 from cases.choices import DisputeType, EventKind
 from cases.exceptions import CaseClosed, ValidationFailed
+from cases.limits import column_length
 from cases.models import Cardholder, Case, CaseEvent, Merchant, Transaction
 from cases.services.edits import UNSET, _jsonable, _save_with_event, case_add_note, case_change_amount, case_update
 from cases.services.events import require_perm
@@ -69,7 +70,7 @@ _CARDHOLDER_FIELDS = ("name", "email", "mobile")
 def _check_text(model, name: str, value, field: str) -> str:
     """None clears an optional text; anything else must be a string that fits the column."""
     value = "" if value is None else value
-    limit = model._meta.get_field(name).max_length
+    limit = column_length(model, name)
     if not isinstance(value, str) or len(value) > limit:
         raise ValidationFailed.single(field, "invalid", f"{field} must be text of at most {limit} characters.")
     return value

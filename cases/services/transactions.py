@@ -54,7 +54,9 @@ def _validate_new(data: TransactionInput, prefix: str, now: datetime | None = No
     """Raise ValidationFailed naming every field that keeps the transaction from being recorded.
     `now` (default: the current time) bounds the transaction date; a batch passes one for all its rows."""
     errors = []
-    if data.amount is None or data.amount <= 0:
+    if data.amount is None:
+        errors.append(FieldError(f"{prefix}amount", "required", "The transaction amount is required."))
+    elif data.amount <= 0:
         errors.append(FieldError(f"{prefix}amount", "invalid_amount", "The transaction amount must be greater than zero."))
     if not money.is_currency(data.currency):
         errors.append(FieldError(f"{prefix}currency", "invalid_currency", "Unknown transaction currency."))

@@ -18,16 +18,19 @@ from cases.inputs import CaseInput, TransactionInput
 from cases.models import Case, Claim
 
 from .reader import MISSING, Reader
+from .transaction_objects import read_cardholder, read_merchant, read_transaction
 from .transaction_shape import (
     cardholder_to_dict,
     format_date_as_datetime,
     format_datetime,
     merchant_to_dict,
-    read_cardholder,
-    read_merchant,
-    read_transaction,
     transaction_to_decisionly,
 )
+
+
+def _party(read, r: Reader, key: str, required: bool):
+    child = r.child(key, required=required)
+    return read(child.data, child.path, child.errors) if child is not None else None
 
 
 def _read_transaction(r: Reader, native_extensions: bool) -> TransactionInput:
@@ -36,11 +39,11 @@ def _read_transaction(r: Reader, native_extensions: bool) -> TransactionInput:
         return TransactionInput(financial_document_id=fdid)
     strict = not native_extensions
     t = r.child("transaction", required=True)
-    txn = read_transaction(t, extended=native_extensions) if t else TransactionInput()
+    txn = read_transaction(t.data, t.path, t.errors, extended=native_extensions) if t else TransactionInput()
     if t is not None and not (txn.arn or txn.switch_serial_number):
         t.error("arn", "required", "Either transaction.arn or transaction.switch_serial_number is required.")
-    txn.merchant = read_merchant(r.child("merchant", required=strict))
-    txn.cardholder = read_cardholder(r.child("cardholder", required=strict))
+    txn.merchant = _party(read_merchant, r, "merchant", strict)
+    txn.cardholder = _party(read_cardholder, r, "cardholder", strict)
     return txn
 
 

@@ -10,6 +10,7 @@ from cases.choices import Source
 from cases.inputs import CaseInput
 from cases.models import Case
 from cases.wire.case_shape import case_to_decisionly, parse_case_payload
+from cases.wire.transaction_objects import lift_switch_serial_number
 from cases.wire.transaction_shape import format_datetime
 
 
@@ -20,11 +21,8 @@ def _alias(body: dict) -> dict:
     dispute, transaction = body.get("dispute"), body.get("transaction")
     if body.get("reason") is None and isinstance(dispute, dict) and dispute.get("reason") is not None:
         body["reason"] = dispute["reason"]
-    if isinstance(transaction, dict) and transaction.get("switch_serial_number") is None:
-        details = transaction.get("network_details")
-        mastercard = details.get("mastercard") if isinstance(details, dict) else None
-        if isinstance(mastercard, dict) and mastercard.get("switch_serial_number") is not None:
-            body["transaction"] = {**transaction, "switch_serial_number": mastercard["switch_serial_number"]}
+    if isinstance(transaction, dict):
+        body["transaction"] = lift_switch_serial_number(transaction)
     return body
 
 

@@ -1,10 +1,12 @@
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import Cardholder, Merchant, Transaction
+from tests.conftest import DoorClient
 from tests.factories import TransactionFactory
 
 PAN = "4111 1111 1111 1111"
@@ -204,13 +206,16 @@ def test_unusual_json_is_read_or_refused_as_json_reads_it(program, tmp_path):
     ]
     out, err, failed = run(tmp_path, lines)
 
-    assert "line 1: amount: amount must be an integer from 1 to 9223372036854775807." in err
-    assert "line 2: amount: amount must be an integer from 1 to 9223372036854775807." in err
-    assert "line 3: amount: amount must be an integer from 1 to 9223372036854775807." in err
-    assert "line 4: financial_document_id: financial_document_id must be an integer from 1 to 9223372036854775807." in err
+    not_an_amount = "amount: Must be an integer amount in minor units (299 is 2.99 USD)."
+    assert f"line 1: {not_an_amount}" in err  # NaN
+    assert f"line 2: {not_an_amount}" in err  # infinity
+    # An integer beyond 64 bits: orjson reads it as a float, json as an integer; refused either way.
+    assert (f"line 3: {not_an_amount}" in err) or ("line 3: amount: At most 9223372036854775807." in err)
+    assert ("line 4: financial_document_id: Must be an integer." in err
+            or "line 4: financial_document_id: Must be between 1 and 9223372036854775807." in err)
     assert "line 5: remitter_bank: holds a character no database stores" in err
     assert "line 6: not a JSON object" in err
-    assert "line 7: amount: amount must be an integer from 1 to 9223372036854775807." in err
+    assert f"line 7: {not_an_amount}" in err
     assert "8 rows: 1 created, 0 updated, 7 refused" in out
     assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5008}
 
@@ -240,3 +245,52 @@ def test_a_csv_cell_holding_a_nul_is_refused_alone(program, tmp_path):
     assert "2 rows: 1 created, 0 updated, 1 refused" in out, out + err
     assert "line 2: a cell holds a NUL character" in err
     assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {7002}
+
+
+# The import reads each row through the store's own parser: what POST /api/v1/transactions refuses,
+# the import refuses too, naming the field on the row's line.
+REFUSED_BY_BOTH = [
+    (lambda b: b["card"].update(expiry_year=2200), "card.expiry_year"),
+    (lambda b: b["card"].update(type="gold"), "card.type"),
+    (lambda b: b["card"].update(network="diners"), "card.network"),
+    (lambda b: b["cardholder"].update(email="not-an-address"), "cardholder.email"),
+    (lambda b: b["merchant"].update(chargeback_email="cb@"), "merchant.chargeback_email"),
+    (lambda b: b["cardholder"].update(billing_address={"country": "XX"}), "cardholder.billing_address.country"),
+    (lambda b: b["cardholder"].update(name="Susie\x07Chargeback"), "cardholder.name"),
+    (lambda b: b.update(gateway_order_id="ord\n1"), "gateway_order_id"),
+    (lambda b: b["cardholder"].update(billing_cycle_day=32), "cardholder.billing_cycle_day"),
+    (lambda b: b["cardholder"].update(account_opened_on="2026-02-30"), "cardholder.account_opened_on"),
+    (lambda b: b.update(date="2026-10-1"), "date"),
+]
+
+
+@pytest.mark.parametrize("mutate, field", REFUSED_BY_BOTH)
+def test_the_import_refuses_what_the_api_refuses(program, api_keys, tmp_path, mutate, field):
+    body = row(1)
+    mutate(body)
+
+    out, err, failed = run(tmp_path, [body, row(2)])
+    response = DoorClient(api_keys["manage"][1]).post("/api/v1/transactions", body)
+
+    assert failed is not None and "2 rows: 1 created, 0 updated, 1 refused" in out, out + err
+    assert f"line 1: {field}: " in err
+    assert response.status_code == 422, response.content
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert set(Transaction.objects.values_list("financial_document_id", flat=True)) == {5002}
+
+
+def test_a_cardholders_account_opening_and_billing_cycle_are_imported(program, tmp_path):
+    opened = row(1)
+    opened["cardholder"].update(account_opened_on="2026-09-20", billing_cycle_day=15)
+    text = ("financial_document_id,date,amount,currency,cardholder.issuer_id,cardholder.name,"
+            "cardholder.account_opened_on,cardholder.billing_cycle_day\n"
+            "7001,2026-10-01,2500,EUR,c-csv,Wei Kim,2026-08-01,3\n")
+
+    _, err, failed = run(tmp_path, [opened])
+    _, err_csv, failed_csv = run(tmp_path, [text], name="txns.csv")
+
+    assert failed is None and failed_csv is None, err + err_csv
+    holder = Transaction.objects.get(financial_document_id=5001).cardholder
+    assert (holder.account_opened_on, holder.billing_cycle_day) == (date(2026, 9, 20), 15)
+    holder = Transaction.objects.get(financial_document_id=7001).cardholder
+    assert (holder.account_opened_on, holder.billing_cycle_day) == (date(2026, 8, 1), 3)

@@ -4,7 +4,8 @@ from rest_framework.response import Response
 
 from cases import selectors, services
 from cases.wire.pagination import Key
-from cases.wire.transaction_shape import parse_transaction_payload, transaction_to_dict
+from cases.wire.transaction_objects import parse_transaction
+from cases.wire.transaction_shape import transaction_to_dict
 
 from .. import schema
 from .base import ApiView, as_int, page_response, program_for_write, query_text
@@ -25,7 +26,7 @@ class TransactionListView(ApiView):
         return page_response(self, transactions, NEWEST_FIRST, transaction_to_dict, "financial_document_id", as_int)
 
     def post(self, request):
-        data = parse_transaction_payload(request.data)
+        data = parse_transaction(request.data)
         program = program_for_write(self, request.data)
         transaction, created = services.transaction_create(program=program, data=data)
         return Response(transaction_to_dict(transaction), status=201 if created else 200)

@@ -3,7 +3,9 @@
 FILE holds transaction objects (SPEC section 5: Decisionly's `transaction` plus
 financial_document_id, external_id, status, gateway_order_id, payment_type, merchant, cardholder),
 one JSON object per line (.jsonl, .ndjson, .json) or one CSV row each with dotted column names
-(.csv). `-` reads JSON lines from stdin.
+(.csv). `-` reads JSON lines from stdin. Each row is read by the parser of `POST /api/v1/transactions`
+(cases.wire.transaction_objects), so the import refuses what the API refuses; the switch serial
+number may also sit under `network_details.mastercard`, as in Decisionly's newer samples.
 
 Bad rows are skipped and reported on stderr with their line number and the fields at fault; the
 good rows are imported. A row holding a full card number is refused without echoing it. The
@@ -27,7 +29,7 @@ from cases.ingest.imports import TransactionImport
 from cases.ingest.writers import InlineWriter, ThreadedWriter
 from cases.limits import unstorable_field
 from cases.models import Program
-from cases.wire.transaction_objects import parse_transaction, unflatten
+from cases.wire.transaction_objects import lift_switch_serial_number, parse_transaction, unflatten
 
 MAX_LINE = 1_000_000
 
@@ -186,7 +188,9 @@ def _parse(line: int, row):
         field = unstorable_field(document)
         if field:
             return f"{field}: holds a character no database stores (NUL or an unpaired surrogate)"
+    if not isinstance(document, dict):
+        return "transaction: Each transaction must be a JSON object."
     try:
-        return parse_transaction(document)
+        return parse_transaction(lift_switch_serial_number(document))
     except ValidationFailed as exc:
         return "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
