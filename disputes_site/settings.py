@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.backoffice.context_processors.saved_views",
             ],
             # The back office's tags live with the back office, not in an app's templatetags/.
             "libraries": {"backoffice": "cases.backoffice.templatetags"},

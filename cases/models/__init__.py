@@ -7,11 +7,12 @@ from cases.models.idempotency import IdempotencyKey
 from cases.models.parties import Cardholder, Merchant
 from cases.models.programs import ApiKey, Program
 from cases.models.regulation import Letter, LetterTemplate, ProgramClosedDate
+from cases.models.saved_views import SavedView
 from cases.models.transactions import Transaction
 from cases.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey", "ApprovalRequest", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter",
     "LetterTemplate", "MastercardCredential", "MastercardNonce", "Merchant", "Program", "ProgramClosedDate",
-    "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
+    "SavedView", "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -87,3 +87,43 @@ def test_supervisor_bulk_assigns_a_selection_and_reads_the_result_page(page, dem
     assert done + refused == count and refused > 0
     expect(page.locator("tr.bulk-refused .refusal").first).to_contain_text("not allowed from status")
     screenshot(page, "team_07_bulk_refusals")
+
+
+def test_save_a_view_share_it_and_reopen_it_from_the_navigation(page, demo_cases, team, browser, live_server):
+    login(page, "ana")
+    page.select_option("#id_ordering", "-amount")  # htmx pushes the state into the URL
+    page.wait_for_url(re.compile(r"ordering=-amount"))
+    page.check("input[name=status][value=open]")
+    page.wait_for_url(re.compile(r"status=open"))
+    page.select_option("#id_page_size", "25")
+    page.wait_for_url(re.compile(r"page_size=25"))
+    page.fill("#save-view-name", "Open, largest first")
+    page.check("#save-view-shared")
+    page.click("#save-view-submit")
+    expect(page.locator(".msg-success")).to_have_text("View “Open, largest first” saved and shared with the team.")
+    screenshot(page, "team_08_view_saved")
+
+    page.goto("/dashboard/")
+    page.click("details.views-menu summary")
+    screenshot(page, "team_09_views_menu")
+    page.click("[data-saved-view='Open, largest first']")
+    page.wait_for_url(re.compile(r"/cases/\?"))
+    for part in ("status=open", "ordering=-amount", "page_size=25"):
+        assert part in page.url
+    expect(page.locator("#id_ordering")).to_have_value("-amount")
+    expect(page.locator("#id_page_size")).to_have_value("25")
+    amounts = Case.objects.filter(program=demo_cases, status__in=[
+        "created", "chargeback_filed", "chargeback_represented", "prearb_received", "prearb_filed", "prearb_rebutted",
+        "arbitration_filed"]).order_by("-disputed_amount", "-number").values_list("case_id", flat=True)
+    expect(page.locator("a.case-link").first).to_have_text(amounts[0])
+
+    # The team sees the shared view in its navigation.
+    other = browser.new_context(base_url=live_server.url, viewport={"width": 1440, "height": 900})
+    try:
+        sup = other.new_page()
+        login(sup, "sue")
+        sup.click("details.views-menu summary")
+        expect(sup.locator("[data-saved-view='Open, largest first']")).to_be_visible()
+        expect(sup.locator("details.views-menu")).to_contain_text("by ana")
+    finally:
+        other.close()

@@ -24,6 +24,7 @@ from cases.choices import (
     Source,
 )
 from cases.filtersets import ASSIGNED_CHOICES, DEFAULT_ORDERING, ORDERINGS, STATUS_GROUPS, CaseFilterSet
+from cases.services import saved_views
 from cases.services.assignment import assignable_users
 from cases.services.bulk import MAX_SELECTION
 
@@ -137,6 +138,7 @@ class QueueView(BackOfficeMixin, TemplateView):
             can_assign=can_assign,
             max_selection=MAX_SELECTION,
             here=f"{self.request.path}?{query.urlencode()}",  # card numbers already dropped
+            view_query=saved_views.clean_query(query.urlencode()),
             has_filters=any(k not in ("page", "ordering", "page_size") for k in query),
         )
         return context
