@@ -10,9 +10,10 @@ import sys
 
 from bench import env
 
-PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "webhooks", "regulation")
+PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "webhooks", "regulation",
+          "team")
 HTTP_PHASES = ("intake", "queue", "casepage", "memory")
-NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export", "regulation")
+NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export", "regulation", "team")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -31,6 +32,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows in the import_transactions file")
     parser.add_argument("--overdue", type=int, default=0, help="overdue cases for the sweep (default: scale / 10)")
     parser.add_argument("--sweep-batch", type=int, default=10_000, help="expire_overdue batch size")
+    parser.add_argument("--take-rounds", type=int, default=25,
+                        help="rounds of twenty analysts pressing Take next at once (team phase)")
     parser.add_argument("--webhook-deliveries", type=int, default=100_000, help="due deliveries the webhooks phase drains")
     args = parser.parse_args(argv)
     args.phases = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -105,6 +108,11 @@ def main(argv: list[str]) -> int:
 
         env.log("phase regulation")
         regulation.run(report)
+    if "team" in args.phases:
+        from bench import team
+
+        env.log("phase team")
+        team.run(report, rounds=args.take_rounds)
     print()
     print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "
           f"median of {args.runs} runs for intake")

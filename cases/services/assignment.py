@@ -71,15 +71,17 @@ def case_take_next(*, actor: Actor) -> CaseEvent | None:
 @transaction.atomic
 def _take_one(actor: Actor, user) -> CaseEvent | None | bool:
     """One attempt: None when there is no candidate, False when another person claimed it first."""
-    number = (take_candidates(actor).select_for_update(skip_locked=True)
-              .values_list("number", flat=True).first())
-    if number is None:
+    case = (take_candidates(actor).select_related("program")
+            .select_for_update(skip_locked=True, of=("self",)).first())
+    if case is None:
         return None
-    claimed = Case.objects.filter(number=number, status__in=ACTIVE, assignee__isnull=True).update(
-        assignee=user, version=F("version") + 1, updated=timezone.now())
+    now = timezone.now()
+    claimed = Case.objects.filter(number=case.number, status__in=ACTIVE, assignee__isnull=True).update(
+        assignee=user, version=F("version") + 1, updated=now)
     if not claimed:
         return False
-    case = Case.objects.select_related("program", "assignee").get(number=number)
+    # The row is locked (PostgreSQL) or the write lock is held (SQLite): what was read is current.
+    case.assignee, case.version, case.updated = user, case.version + 1, now
     return event_record(case=case, actor=actor, kind=EventKind.ASSIGNMENT, changes=_changes(None, user))
 
 
