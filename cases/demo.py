@@ -1,16 +1,28 @@
-"""Demo data for `manage.py seed_demo`: realistic cases in every status, made through the services."""
+"""Demo data for `manage.py seed_demo`: a plausible issuer book, made through the services.
+
+Programs in three currencies (`PROGRAMS`), cases in every status on four networks, from disputes
+raised this morning to outcomes six months old: open cases due from two weeks overdue to months
+ahead, waiting ones, a share assigned to the team, partial amounts, trusted-amount corrections,
+evidence files and notes. Everything comes from one seeded `random.Random` per program, relative to
+the moment the demo is loaded, so a load is the same book every time (case ids included).
+
+Every write goes through `cases.services` as today's work; `_date_back` then moves each case and its
+trail to when that work happened (demo only: events are append-only for the product) and sets the
+dates that follow from them (response due dates, the next deadline).
+"""
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from cases import approval_rules, services
+from cases import approval_rules, lifecycle, networks, services
 from cases.actors import Actor
-from cases.choices import CaseStatus, Network, Reason
+from cases.choices import CaseStatus, EventKind, EvidenceCategory, Network, Reason
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Evidence
 from cases.services import approvals
 from cases.services.provisional_credit import case_provisional_credit
 from cases.services.transitions import failed_conditions
@@ -27,8 +39,6 @@ FIRST = ["Susie", "Arjun", "Maria", "Kenji", "Fatima", "Liam", "Chloe", "Mateo",
          "Grace", "Lucas", "Priya", "Jonas", "Amara", "Diego", "Hannah", "Wei"]
 LAST = ["Chargeback", "Patel", "Garcia", "Tanaka", "Haddad", "O'Brien", "Martin", "Rossi", "Okafor", "Schmidt",
         "Novak", "Kowalski", "Silva", "Nguyen", "Johansson", "Dubois", "Mensah", "Kim", "Cohen", "Larsen"]
-CITIES = [("San Francisco", "CA", "94102"), ("Austin", "TX", "73301"), ("Chicago", "IL", "60601"),
-          ("Seattle", "WA", "98101"), ("Boston", "MA", "02108"), ("Denver", "CO", "80202")]
 EXPLANATIONS = {
     Reason.PRODUCT_NOT_RECEIVED: "I never received this order.",
     Reason.FRAUD: "I do not recognise this charge; my card was in my wallet.",
@@ -38,8 +48,51 @@ EXPLANATIONS = {
     Reason.CREDIT_NOT_PROCESSED: "I returned the goods but the refund never arrived.",
     Reason.INCORRECT_AMOUNT: "The amount charged is higher than the receipt.",
 }
+NOTES = [
+    "Called the cardholder; they confirmed the details.", "Merchant contacted by email, no answer yet.",
+    "Checked the authorization log: chip read, PIN not verified.", "Cardholder sent the order confirmation.",
+    "Compared with the statement: the amount matches the receipt.", "Asked the cardholder for the return receipt.",
+    "Second presentment reviewed; the merchant's evidence does not address the claim.",
+    "Escalated to the supervisor for the amount.",
+]
+FOLLOW_UPS = [
+    "Waiting for the cardholder's signed statement; follow up then.",
+    "Merchant promised a refund; check the statement before filing.",
+    "Police report requested; the cardholder expects it within weeks.",
+]
 
-# status -> (count, the transitions that lead there from `created`)
+
+@dataclass(frozen=True)
+class DemoProgram:
+    program_id: str
+    name: str
+    currency: str
+    time_zone: str
+    consumer_regulation: str
+    cardholder_type: str  # "business" cards run no consumer-regulation clock
+    networks: tuple
+    cities: tuple
+    size: float  # share of the book
+    review_threshold: int | None = None
+
+
+PROGRAMS = (
+    DemoProgram("demo", "Demo card program", "USD", "America/New_York", "us", "business",
+                (Network.VISA, Network.MASTERCARD, Network.AMEX, Network.DISCOVER),
+                (("San Francisco", "CA", "94102", "US"), ("Austin", "TX", "73301", "US"),
+                 ("Chicago", "IL", "60601", "US"), ("Seattle", "WA", "98101", "US"), ("Boston", "MA", "02108", "US")),
+                0.7, review_threshold=100_000),
+    DemoProgram("demo_eu", "Demo consumer cards (EUR)", "EUR", "Europe/Berlin", "none", "individual",
+                (Network.VISA, Network.MASTERCARD),
+                (("Berlin", "", "10115", "DE"), ("Lyon", "", "69001", "FR"), ("Milan", "", "20121", "IT"),
+                 ("Madrid", "", "28001", "ES")), 0.3),
+    DemoProgram("demo_uk", "Demo rewards cards (GBP)", "GBP", "Europe/London", "none", "individual",
+                (Network.VISA, Network.MASTERCARD, Network.AMEX),
+                (("London", "", "EC1A 1BB", "GB"), ("Leeds", "", "LS1 1UR", "GB"), ("Bristol", "", "BS1 4DJ", "GB")),
+                0.2),
+)
+
+# status -> (cases in the main program, the transitions that lead there from `created`)
 PLAN = {
     CaseStatus.CREATED: (46, []),
     CaseStatus.CHARGEBACK_FILED: (30, ["file_chargeback"]),
@@ -57,38 +110,119 @@ PLAN = {
     CaseStatus.WITHDRAWN: (8, ["withdraw"]),
     CaseStatus.MERCHANT_CREDITED: (12, ["credit_merchant"]),
 }
+RESPONSE_CLOCK = (CaseStatus.CHARGEBACK_REPRESENTED, CaseStatus.PREARB_RECEIVED, CaseStatus.PREARB_REBUTTED)
+TERMINAL = (CaseStatus.WON, CaseStatus.LOST, CaseStatus.ACCEPTED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN,
+            CaseStatus.MERCHANT_CREDITED)
+OPEN_AT_END = (CaseStatus.CREATED, *RESPONSE_CLOCK, CaseStatus.CHARGEBACK_FILED, CaseStatus.PREARB_FILED,
+               CaseStatus.ARBITRATION_FILED)
+DEFAULT_INTERNAL_DAYS = 10  # the programs' default internal target
+_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _case_input(rng: random.Random, n: int, days_ago: int) -> CaseInput:
-    network = rng.choice([Network.VISA, Network.MASTERCARD])
+@dataclass
+class Story:
+    """When one case's work happened, in days before today (dispute raised, then each step)."""
+
+    status: str
+    path: list
+    dispute_days_ago: int
+    transaction_days_ago: int
+    step_days_ago: list = field(default_factory=list)
+    internal_due_in: int | None = None  # days from today; None: the program's default from the dispute date
+
+
+def _story(rng: random.Random, status: str, path: list) -> Story:
+    if status == CaseStatus.CREATED:
+        # From raised this morning to two weeks past the team's ten-day target.
+        age = rng.choice([0, 0, 1, 1, 2, 3, 3, 4, 5, 5, 6, 7, 7, 8, 9, 9, 10, 12, 15, 21])
+        story = Story(status, path, age, age + rng.randint(2, 25))
+        if rng.random() < 0.15:
+            story.internal_due_in = rng.randint(35, 110)  # a supervisor moved it: waiting for documents
+        return story
+    if status == CaseStatus.EXPIRED:
+        # Never filed: the filing window closed between a week and six months ago.
+        txn_age = rng.randint(5, 175) + 120
+        return Story(status, path, txn_age - rng.randint(20, 90), txn_age)
+    if status in TERMINAL:
+        last = rng.randint(1, 180)  # outcomes over the last six months
+        span = {CaseStatus.REJECTED: 6, CaseStatus.WITHDRAWN: 15, CaseStatus.MERCHANT_CREDITED: 20}.get(status, 75)
+        age = last + rng.randint(len(path) + 1, span + len(path))
+    elif status in RESPONSE_CLOCK:
+        last = rng.randint(0, 9 if status == CaseStatus.PREARB_REBUTTED else 28)  # answer due in days to weeks
+        age = last + rng.randint(12 * len(path), 20 * len(path))
+    else:  # waiting on the other side
+        last = rng.randint(0, 40)
+        age = last + rng.randint(3 * len(path), 15 * len(path))
+    # The steps, in order, between the dispute and the last one.
+    inner = sorted((rng.randint(last, age - 1) for _ in path[:-1]), reverse=True)
+    return Story(status, path, age, age + rng.randint(1, 8), [*inner, last])
+
+
+def _case_id(rng: random.Random) -> str:
+    return "case_" + "".join(rng.choice(_ID_ALPHABET) for _ in range(20))
+
+
+def _pdf(title: str, line: str) -> bytes:
+    """A one-page PDF holding two lines of text: a demo receipt or letter."""
+    text = f"BT /F1 14 Tf 72 720 Td ({title}) Tj 0 -24 Td /F1 11 Tf ({line}) Tj ET".encode("latin-1", "replace")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _planned(story: Story) -> bool:
+    """Whether the case can be opened today with its planned dates. The others are opened as if
+    raised yesterday (the services check filing windows against today) and dated back afterwards."""
+    return story.status in (CaseStatus.CREATED, CaseStatus.EXPIRED)
+
+
+def _case_input(rng, spec: DemoProgram, n: int, story: Story, now: datetime) -> CaseInput:
+    network = rng.choice(spec.networks)
     reason = rng.choice(list(EXPLANATIONS))
     merchant = rng.choice(MERCHANTS)
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    city, state, postal = rng.choice(CITIES)
-    amount = rng.choice([499, 1299, 2599, 4999, 8900, 12000, 15999, 34950, 79900, 129900])
-    when = timezone.now() - timedelta(days=days_ago, hours=rng.randint(0, 23), minutes=rng.randint(0, 59))
+    city, state, postal, country = rng.choice(spec.cities)
+    amount = rng.choice([499, 1299, 2599, 4999, 8900, 12000, 15999, 34950, 79900, 129900, 264000])
+    txn_days, dispute_days = (story.transaction_days_ago, story.dispute_days_ago) if _planned(story) else (3, 1)
+    when = now - timedelta(days=txn_days, hours=rng.randint(0, 12), minutes=rng.randint(0, 59))
+    disputed_at = _at(now, dispute_days, rng)
+    partial = rng.random() < 0.25
+    disputed = max(100, round(amount * rng.choice([0.25, 0.4, 0.5, 0.6, 0.75]))) if partial else amount
     evidence = {"cardholder_explanation": EXPLANATIONS[reason]}
     if reason == Reason.FRAUD:
         evidence.update(card={"is_active": False}, fraud={"was_reported": True})
+    prefix = spec.program_id
     return CaseInput(
-        source=rng.choice(["api", "api", "decisionly", "tutelar", "mastercard"]),
-        reason=reason,
-        disputed_amount=amount if rng.random() > 0.2 else amount // 2,
-        dispute_date=min(when + timedelta(days=rng.randint(1, 5)), timezone.now()),
+        case_id=_case_id(rng),
+        source=rng.choice(["api", "api", "backoffice", "decisionly", "tutelar", "mastercard"]),
+        reason=reason, disputed_amount=disputed, dispute_date=disputed_at,
+        internal_due_date=disputed_at.date() + timedelta(days=DEFAULT_INTERNAL_DAYS),
         issuer_evidence=evidence,
-        custom_fields={"channel": rng.choice(["mobile", "web", "phone"])},
+        custom_fields={"channel": rng.choice(["mobile", "web", "phone", "branch"])},
         transaction=TransactionInput(
-            external_id=f"demo_txn_{n:05d}", arn=f"7{rng.randint(10**21, 10**22 - 1)}", amount=amount,
-            currency="USD", date=when, system="dual_message", card_network=network,
+            external_id=f"{prefix}_txn_{n:05d}", arn=f"7{rng.randint(10**21, 10**22 - 1)}", amount=amount,
+            currency=spec.currency, date=when, system="dual_message", card_network=network,
             card_last4=f"{rng.randint(0, 9999):04d}", card_expiry_month=rng.randint(1, 12),
             card_expiry_year=rng.randint(2027, 2031), card_type=rng.choice(["credit", "debit"]),
-            merchant=MerchantInput(external_id=f"demo_m_{MERCHANTS.index(merchant)}", name=merchant[0],
+            merchant=MerchantInput(external_id=f"{prefix}_m_{MERCHANTS.index(merchant)}", name=merchant[0],
                                    business_name=merchant[1], mcc=merchant[2],
                                    chargeback_email=f"disputes@{merchant[0].split()[0].lower()}.example"),
-            cardholder=CardholderInput(external_id=f"demo_ch_{n:05d}", name=f"{first} {last}",
+            cardholder=CardholderInput(external_id=f"{prefix}_ch_{n:05d}", name=f"{first} {last}",
+                                       type=spec.cardholder_type,
                                        email=f"{first.lower()}.{last.lower().replace(chr(39), '')}@example.com",
                                        address_line1=f"{rng.randint(1, 999)} Market Street", city=city, state=state,
-                                       postal_code=postal, country="US"),
+                                       postal_code=postal, country=country),
         ),
     )
 
@@ -125,53 +259,109 @@ def seed_pending_approvals(program, requester, count: int = 2) -> int:
     return made
 
 
-def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7, approver=None) -> int:
-    """The demo book; `approver`, a second supervisor, approves the steps the program holds to
-    maker-checker (needed when the program has approval actions)."""
-    rng = random.Random(seed)
-    creator = Actor.for_system()
-    worker = Actor.for_user(supervisor)
+def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7, team=(),
+               now: datetime | None = None, approver=None) -> int:
+    """Seed one program's book (`count_scale` of PLAN); `team` are the people open cases are
+    assigned to (none when empty); `approver`, a second supervisor, approves the steps the program
+    holds to maker-checker (needed when the program has approval actions). Returns the number of
+    cases made."""
+    spec = next((p for p in PROGRAMS if p.program_id == program.program_id), PROGRAMS[0])
+    rng = random.Random(f"{seed}:{program.program_id}")
+    now = now or timezone.now()
+    worker, team = Actor.for_user(supervisor), list(team)
     checker = Actor.for_user(approver) if approver is not None else None
-    made = 0
-    n = 0
-    for status, (count, path) in PLAN.items():
-        for _ in range(max(1, round(count * count_scale))):
-            n += 1
-            days_ago = rng.randint(125, 170) if status == CaseStatus.EXPIRED else rng.randint(1, 80)
-            case = services.case_create(program=program, actor=creator, data=_case_input(rng, n, days_ago))
-            if case.review_status and path:
-                case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against statement.").case
-            for step in path:
-                note = rng.choice(["", "Called the cardholder.", "Merchant response attached.", ""])
-                case = take_step(case, step, worker, checker, note)
-            if rng.random() < 0.3:
-                services.case_add_note(case=case, actor=worker, text="Reviewed the transaction history.")
-            made += 1
-    services.cases_expire_overdue()
-    _spread_over_time(program)
-    return made
+    stories: dict[int, Story] = {}
+    with transaction.atomic():
+        for status, (count, path) in PLAN.items():
+            for _ in range(max(1, round(count * count_scale))):
+                story = _story(rng, status, list(path))
+                data = _case_input(rng, spec, len(stories) + 1, story, now)
+                case = services.case_create(program=program, actor=Actor.for_system(), data=data)
+                stories[case.pk] = story
+                _work(rng, case, story, worker, checker, team, now)
+        services.cases_expire_overdue()
+        for number, story in stories.items():
+            _date_back(rng, Case.objects.select_related("transaction").get(pk=number), story, now)
+    return len(stories)
 
 
-def _spread_over_time(program) -> None:
-    """Demo only: date each case and its trail back to when the dispute was raised, so the queue and
-    the dashboard's weekly and monthly charts look like months of work rather than one afternoon.
+def _work(rng, case: Case, story: Story, worker: Actor, checker: Actor | None, team, now: datetime) -> None:
+    """Today's service calls for the case's whole story, in the order they happened."""
+    if team and story.status in OPEN_AT_END and rng.random() < 0.6:
+        services.case_assign(case=case, actor=worker, assignee=rng.choice(team))
+    if case.review_status and story.path:  # a new one above the threshold waits for its review
+        case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against the statement.").case
+    if story.path and rng.random() < 0.45:
+        txn = case.transaction
+        services.case_add_evidence(
+            case=case, actor=worker, name=f"receipt-{case.number}.pdf", category=EvidenceCategory.TRANSACTION_RECEIPT,
+            description="Receipt the cardholder sent",
+            data=_pdf(f"Receipt {txn.external_id}", f"{txn.merchant.name}: {txn.amount / 100:.2f} {case.currency}"))
+        if rng.random() < 0.4:
+            services.case_add_evidence(
+                case=case, actor=worker, name=f"statement-{case.number}.pdf",
+                category=EvidenceCategory.CARDHOLDER_STATEMENT, description="Signed cardholder statement",
+                data=_pdf(f"Cardholder statement {case.case_id}", EXPLANATIONS[case.reason]))
+    if story.internal_due_in is not None:
+        services.case_update(case=case, actor=worker, note=rng.choice(FOLLOW_UPS),
+                             internal_due_date=now.date() + timedelta(days=story.internal_due_in))
+    for index, step in enumerate(story.path):
+        if step == "file_chargeback" and case.disputed_amount < case.transaction.amount and rng.random() < 0.3:
+            corrected = max(100, round(case.disputed_amount * 0.8))
+            case = services.case_change_amount(case=case, actor=worker, amount=corrected, currency=case.currency,
+                                               note="The merchant refunded part of the amount.").case
+        note = rng.choice(["", "", "Merchant response attached.", "Cardholder confirmed by phone."])
+        case = take_step(case, step, worker, checker, note)
+        if index == 0 and rng.random() < 0.35:
+            services.case_add_note(case=case, actor=worker, text=rng.choice(NOTES))
+    if story.status == CaseStatus.CREATED and rng.random() < 0.4:
+        services.case_add_note(case=case, actor=worker, text=rng.choice(NOTES))
 
-    Events are append-only for the product; this rewrites fresh demo rows with plain SQL, once.
-    """
-    now = timezone.now()
-    shifts = [((now - dispute_date), number) for number, dispute_date in
-              Case.objects.filter(program=program).values_list("number", "dispute_date")]
-    case_table, event_table = Case._meta.db_table, CaseEvent._meta.db_table
-    with connection.cursor() as cursor:
-        for shift, number in shifts:
-            if shift.total_seconds() <= 0:
-                continue
-            cursor.execute(f"UPDATE {case_table} SET created = %s WHERE number = %s",  # noqa: S608
-                           [now - shift, number])
-            # The sweep's events stay where they are: it ran after the deadline, today.
-            events = (CaseEvent.objects.filter(case_id=number).exclude(actor="system", transition__in=["expire", "accept"])
-                      .order_by("created", "id"))
-            step = shift / 3
-            for index, (pk, created) in enumerate(events.values_list("id", "created")):
-                cursor.execute(f"UPDATE {event_table} SET created = %s WHERE id = %s",  # noqa: S608
-                               [created - shift + step * min(index, 2), pk])
+
+def _at(now: datetime, days_ago: int, rng: random.Random) -> datetime:
+    """A moment in the team's working day (UTC afternoon: US morning, European afternoon), not after now."""
+    day = (now - timedelta(days=days_ago)).date()
+    return min(datetime.combine(day, time(rng.randint(13, 21), rng.randint(0, 59)), tzinfo=UTC), now)
+
+
+def _date_back(rng: random.Random, case: Case, story: Story, now: datetime) -> None:
+    """Demo only: move the case and its trail to when its story happened, and set the dates that
+    follow from those moments (filing window, internal target, response due date, next deadline)."""
+    txn = case.transaction
+    if not _planned(story):
+        txn.date = now - timedelta(days=story.transaction_days_ago, hours=rng.randint(0, 12))
+        case.dispute_date = _at(now, story.dispute_days_ago, rng)
+        case.internal_due_date = case.dispute_date.date() + timedelta(days=DEFAULT_INTERNAL_DAYS)
+        case.chargeback_due_date = networks.chargeback_due_date(case.network, case.reason, txn.date.date())
+        type(txn).objects.filter(pk=txn.pk).update(date=txn.date)
+    created_at = min(case.dispute_date + timedelta(minutes=rng.randint(5, 90)), now)
+    pinned = iter([_at(now, days, rng) for days in story.step_days_ago])
+    moments, moment, evidence_moments = {}, created_at, []
+    for pk, kind, name in CaseEvent.objects.filter(case_id=case.pk).order_by("id").values_list("id", "kind",
+                                                                                                "transition"):
+        if kind == EventKind.CREATED:
+            moment = created_at
+        elif kind == EventKind.TRANSITION and name == "expire":
+            # The deadline sweep ran the night after the filing window closed.
+            moment = max(datetime.combine(case.chargeback_due_date + timedelta(days=1), time(5, 0), tzinfo=UTC), moment)
+        elif kind == EventKind.TRANSITION:
+            moment = max(next(pinned, moment), moment)
+        else:
+            moment = moment + timedelta(minutes=rng.randint(3, 120))
+        moments[pk] = moment = min(moment, now)
+        if kind == EventKind.EVIDENCE:
+            evidence_moments.append(moment)
+    with connection.cursor() as cursor:  # the model refuses updates: events are append-only
+        cursor.executemany(f"UPDATE {CaseEvent._meta.db_table} SET created = %s WHERE id = %s",  # noqa: S608
+                           [(at, pk) for pk, at in moments.items()])
+    last = max(moments.values())
+    if case.status in RESPONSE_CLOCK:
+        case.response_due_date = networks.response_due_date(case.network, case.status, last.date())
+    case.next_deadline = lifecycle.next_deadline(case)
+    Case.objects.filter(pk=case.pk).update(
+        created=created_at, updated=last, notice_received_at=created_at, dispute_date=case.dispute_date,
+        internal_due_date=case.internal_due_date, chargeback_due_date=case.chargeback_due_date,
+        response_due_date=case.response_due_date, next_deadline=case.next_deadline)
+    for pk, at in zip(Evidence.objects.filter(case_id=case.pk).order_by("id").values_list("id", flat=True),
+                      evidence_moments, strict=False):
+        Evidence.objects.filter(pk=pk).update(created=at)

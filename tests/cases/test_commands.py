@@ -1,4 +1,4 @@
-"""Management commands (SPEC section 8): expire_overdue, seed_demo, create_api_key."""
+"""Management commands (SPEC section 8): expire_overdue, create_api_key (seed_demo: tests/cases/test_demo.py)."""
 
 import io
 import re
@@ -6,13 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from cases import lifecycle, services
 from cases.choices import CaseStatus
-from cases.demo import PLAN
-from cases.demo_regulation import STORIES
 from cases.models import ApiKey, Case, CaseEvent, Program
 from tests.cases.spec_lifecycle import PATHS
 from tests.factories import make_case
@@ -77,31 +74,6 @@ def test_sweep_works_in_batches(program):
     assert counts == {"expire": 7, "accept": 0}
     assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("status", flat=True)) == {"expired"}
     assert CaseEvent.objects.filter(transition="expire").count() == 7
-
-
-# --- seed_demo -----------------------------------------------------------------------------------
-
-
-def test_seed_demo_is_idempotent_and_covers_every_status(db):
-    first, _ = run("seed_demo")
-    count = Case.objects.count()
-    second, _ = run("seed_demo")
-
-    # The main book, then one case per regulation clock status (cases/demo_regulation.py).
-    assert count == sum(planned for planned, _ in PLAN.values()) + len(STORIES)
-    assert f"Created {count - len(STORIES)} demo cases." in first
-    assert Case.objects.count() == count
-    assert "nothing added" in second
-    program = Program.objects.get(program_id="demo")
-    assert set(program.cases.values_list("status", flat=True)) == set(CaseStatus.values)
-    assert not Case.objects.exclude(events__kind="created").exists()
-
-    logins = re.findall(r"^\s+(\w+)\s+(\S+)\s+\((\w+)\)$", second, re.MULTILINE)
-    assert [name for name, _, _ in logins] == ["analyst", "supervisor", "admin"]
-    for username, password, role in logins:
-        user = authenticate(username=username, password=password)
-        assert user is not None and user.groups.filter(name=role).exists()
-    assert authenticate(username="analyst", password="wrong") is None
 
 
 # --- create_api_key ------------------------------------------------------------------------------

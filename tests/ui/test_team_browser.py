@@ -4,10 +4,12 @@ saved views; with screenshots."""
 import re
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import expect
 
 from cases import services
 from cases.actors import Actor
+from cases.choices import ACTIVE_STATUSES
 from cases.models import Case
 from tests.ui.conftest import login, screenshot
 
@@ -15,8 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_analyst_takes_the_next_case_and_the_supervisor_sees_it(page, demo_cases, team, browser, live_server):
-    first = (Case.objects.filter(program=demo_cases, status__in=["created", "chargeback_filed"],
-                                 assignee__isnull=True).order_by("next_deadline", "number").first())
+    # Take next hands out the open, unassigned case with the earliest deadline (none last).
+    first = (Case.objects.filter(program=demo_cases, status__in=ACTIVE_STATUSES, assignee__isnull=True)
+             .order_by(F("next_deadline").asc(nulls_last=True), "number").first())
     login(page, "ana")
     expect(page.locator("button.take-next")).to_be_visible()
     page.click("button.take-next")
