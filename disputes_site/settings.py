@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cases",
     "providers",
     "network_simulator",
@@ -71,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cases.web.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -156,6 +161,11 @@ CACHES = {
 
 LOGIN_URL = "cases:login"
 LOGIN_REDIRECT_URL = "/cases/"
+# Two-factor sign-in (SPEC section 14, django-otp TOTP; docs/team.md): supervisors and staff must
+# verify a code after their password; on by default in production (DJANGO_HTTPS=1), off in development.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", env_bool("DJANGO_HTTPS", False))
+OTP_TOTP_ISSUER = "Disputes"
+OTP_TOTP_THROTTLE_FACTOR = 1  # each failed code doubles the wait before the next try (1 s, 2 s, 4 s...)
 LOGOUT_REDIRECT_URL = "cases:login"
 
 # Hardening: on whenever DEBUG is off; DJANGO_HTTPS=1 adds the HTTPS-only settings.

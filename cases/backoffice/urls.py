@@ -17,6 +17,7 @@ from cases.backoffice.views import (
     regulation,
     saved_views,
     team,
+    two_factor,
     webhook_demo,
     webhooks,
 )
@@ -27,6 +28,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:queue", permanent=False), name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/setup/", two_factor.SetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/verify/", two_factor.VerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/recovery-codes/", two_factor.RecoveryCodesView.as_view(), name="two_factor_recovery_codes"),
     path("cases/", queue.QueueView.as_view(), name="queue"),
     path("cases/bulk/", bulk.BulkView.as_view(), name="bulk"),
     path("cases/take-next/", assignment.TakeNextView.as_view(), name="take_next"),
