@@ -111,7 +111,7 @@ def _post_urls(case, evidence):
         if pattern.name == "webhook_demo_receiver":
             continue  # a machine-to-machine receiver checked by signature, off outside development
         kwargs = {"number": case.number, "name": "withdraw", "evidence_id": evidence.pk, "endpoint_id": "we_0",
-                  "delivery_id": 1, "action": "grant", "request_id": 1, "decision": "approve"}
+                  "delivery_id": 1, "action": "grant", "request_id": 1, "decision": "approve", "view_id": 1}
         yield pattern.name, reverse(f"cases:{pattern.name}",
                                     kwargs={k: v for k, v in kwargs.items() if k in pattern.pattern.converters})
 
