@@ -36,6 +36,11 @@ def test_rows_show_every_column(analyst_client, program):
     days = (case.next_deadline - lifecycle.today()).days
     assert f">in {days} days</time>" in body
     assert f'{case.created:%Y-%m-%d}<div class="sub">{case.created:%H:%M}</div>' in body
+    table = body[body.index('<table class="grid queue-table">'):body.index("</table>")]
+    header = table[:table.index("</thead>")]
+    row = table[table.index("<tbody>"):table.index("</tr>", table.index("<tbody>"))]
+    assert row.count("<td") == header.count("<th ") == 10  # one cell under each heading
+    assert "<<<<<<<" not in body and ">>>>>>>" not in body
 
 
 def test_filters_search_and_sort_use_the_shared_filterset(analyst_client, program):
