@@ -11,7 +11,7 @@ import sys
 from bench import env
 
 PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "webhooks", "regulation",
-          "team")
+          "team", "demo")
 HTTP_PHASES = ("intake", "queue", "casepage", "memory")
 NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export", "regulation", "team")
 
@@ -113,6 +113,11 @@ def main(argv: list[str]) -> int:
 
         env.log("phase team")
         team.run(report, rounds=args.take_rounds)
+    if "demo" in args.phases:
+        from bench import demo
+
+        env.log("phase demo")
+        demo.run(report)
     print()
     print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "
           f"median of {args.runs} runs for intake")
