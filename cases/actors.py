@@ -26,6 +26,10 @@ SYSTEM_ONLY_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecyc
 SYSTEM_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.SYSTEM_TRANSITIONS) | {
     "cases.change_case", "cases.add_case", "cases.manage_webhooks", "cases.manage_provisional_credit"}
 
+# A card network's answers (SPEC 12): its transitions, the merchant's documents, the claim id.
+NETWORK_PERMISSIONS = frozenset(lifecycle.permission_for(t) for t in lifecycle.NETWORK_TRANSITIONS) | {
+    "cases.change_case", "cases.add_evidence"}
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -33,6 +37,7 @@ class Actor:
     api_key: object | None = None
     system: bool = False
     request_id: str = ""
+    network: str = ""  # set for a card network's actor, `network:<name>`
     _perms: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     @classmethod
@@ -48,8 +53,15 @@ class Actor:
     def for_system(cls, request_id: str = "") -> "Actor":
         return cls(system=True, request_id=request_id, _perms=SYSTEM_PERMISSIONS)
 
+    @classmethod
+    def for_network(cls, network: str) -> "Actor":
+        """The actor of what a card network sends (SPEC 12): a system actor labelled `network:<name>`."""
+        return cls(system=True, network=network, _perms=NETWORK_PERMISSIONS)
+
     @property
     def label(self) -> str:
+        if self.network:
+            return f"network:{self.network}"
         if self.user is not None:
             return f"user:{self.user.get_username()}"
         if self.api_key is not None:

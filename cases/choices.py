@@ -115,6 +115,8 @@ class EvidenceCategory(models.TextChoices):
     PRIOR_TRANSACTION_RECEIPT = "prior_transaction_receipt", "Prior transaction receipt"
     MERCHANT_CORRESPONDENCE = "merchant_correspondence", "Merchant correspondence"
     CARDHOLDER_STATEMENT = "cardholder_statement", "Cardholder statement"
+    # The merchant's documents the card network forwards with a representment (SPEC 12).
+    MERCHANT_RESPONSE = "merchant_response", "Merchant response"
     OTHER = "other", "Other"
 
 
@@ -136,6 +138,9 @@ class EventKind(models.TextChoices):
     ASSIGNMENT = "assignment", "Assignment"
     # Maker-checker (SPEC section 14): a request for a second person's approval, and its decision.
     APPROVAL = "approval", "Approval"
+    # Card networks (SPEC 12): an item read from a network's queue, and the outcome of a submission.
+    NETWORK_RESPONSE = "network_response", "Network response received"
+    NETWORK_SUBMISSION = "network_filing", "Network submission"
 
 
 class ApprovalStatus(models.TextChoices):
@@ -222,3 +227,39 @@ class WebhookDeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed"
+
+
+class NetworkSubmissionKind(models.TextChoices):
+    """What the issuer asks of the network (cases/gateways/base.py FilingKind)."""
+
+    CHARGEBACK = "chargeback", "Chargeback"
+    PREARBITRATION = "prearbitration", "Pre-arbitration"
+    ARBITRATION = "arbitration", "Arbitration"
+    ACCEPT = "accept", "Acceptance of liability"
+    WITHDRAW = "withdraw", "Withdrawal"
+
+
+class NetworkSubmissionState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"  # handed to the network; its answer not recorded yet
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+
+
+class NetworkMessageState(models.TextChoices):
+    RECEIVED = "received", "Received"  # stored, not applied yet
+    APPLIED = "applied", "Applied"
+    UNMATCHED = "unmatched", "Unmatched"
+    FAILED = "failed", "Failed"
+
+
+class NetworkMessageKind(models.TextChoices):
+    """What the network tells the issuer (cases/gateways/base.py InboundKind)."""
+
+    REPRESENTMENT = "representment", "Representment"
+    PREARB_RECEIVED = "prearb_received", "Pre-arbitration received"
+    PREARB_RESPONSE = "prearb_response", "Pre-arbitration response"
+    MERCHANT_ACCEPTED = "merchant_accepted", "Merchant accepted"
+    RULING_ISSUER = "ruling_issuer", "Ruling for the issuer"
+    RULING_MERCHANT = "ruling_merchant", "Ruling for the merchant"

@@ -93,6 +93,7 @@ TRANSITION_LABELS = {
     "accept": "Accept liability",
     "win": "Won",
     "lose": "Lost",
+    "record_filing_rejected": "Record filing rejected by the network",
 }
 TRANSITIONS = tuple(TRANSITION_LABELS)
 
@@ -103,12 +104,16 @@ ANALYST_TRANSITIONS = (
 )
 SUPERVISOR_TRANSITIONS = ANALYST_TRANSITIONS + ("reject", "file_arbitration", "accept")
 SYSTEM_TRANSITIONS = ("expire", "accept", "reject", "credit_merchant")
-# `expire` is the deadline sweep's alone: no person (not even a superuser) and no API key runs it.
-SYSTEM_ONLY_TRANSITIONS = ("expire",)
+# What a card network's answers run (SPEC 12), with the actor `network:<name>`.
+NETWORK_TRANSITIONS = ("record_representment", "record_prearb_received", "record_prearb_rebuttal", "win", "lose",
+                       "record_filing_rejected")
+# `expire` is the deadline sweep's alone; `record_filing_rejected` the network gateway's alone: no
+# person (not even a superuser) and no API key runs them.
+SYSTEM_ONLY_TRANSITIONS = ("expire", "record_filing_rejected")
 # What a person may ever run, from any door (back office, admin); their permissions narrow it further.
 PERSON_TRANSITIONS = tuple(t for t in TRANSITIONS if t not in SYSTEM_ONLY_TRANSITIONS)
 API_WRITE_TRANSITIONS = ("withdraw",)
-API_MANAGE_TRANSITIONS = tuple(t for t in TRANSITIONS if t != "expire")
+API_MANAGE_TRANSITIONS = tuple(t for t in TRANSITIONS if t not in SYSTEM_ONLY_TRANSITIONS)
 
 # Other case permissions (codename -> description).
 CASE_PERMISSIONS = {

@@ -286,6 +286,16 @@ WEBHOOK_SECRETS_KEY = os.environ.get("WEBHOOK_SECRETS_KEY", "")
 WEBHOOK_SEND_THREADS = int(os.environ.get("WEBHOOK_SEND_THREADS", "32"))
 # The back office's demo receiver page (/webhooks/demo/), for `make run`: on with DEBUG.
 WEBHOOK_DEMO_RECEIVER = env_bool("WEBHOOK_DEMO_RECEIVER", DEBUG)
+# Card-network submissions and queues (SPEC section 12; docs/networks.md): the case side. The
+# gateways' own settings (wires, URLs, signing keys, the simulator) sit with cases/gateways/.
+NETWORK_POLL_SECONDS = int(os.environ.get("NETWORK_POLL_SECONDS", "60"))
+# Concurrent sends per worker process: sends wait on the network, not on the CPU.
+NETWORK_SEND_THREADS = int(os.environ.get("NETWORK_SEND_THREADS", "16"))
+# Attempts with an unknown outcome (timeout, 5xx) before a submission is `failed` for a person.
+NETWORK_SUBMISSION_MAX_ATTEMPTS = int(os.environ.get("NETWORK_SUBMISSION_MAX_ATTEMPTS", "6"))
+# A merchant document a network forwards is stored up to Mastercard's 18 MB per transaction
+# (REFERENCE section 8); a larger one is refused and named on the message for a supervisor.
+NETWORK_DOCUMENT_MAX_BYTES = int(os.environ.get("NETWORK_DOCUMENT_MAX_BYTES", str(18 * 1024 * 1024)))
 # Letters to cardholders (SPEC section 13) go through Django's e-mail backend: SMTP in production
 # (EMAIL_HOST, EMAIL_PORT, ...), files under var/mail/ in development (`make run`), so a demo sends
 # nothing out. EMAIL_BACKEND overrides either.

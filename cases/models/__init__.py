@@ -4,6 +4,7 @@ from cases.models.cases import Case, Claim
 from cases.models.credentials import MastercardCredential, MastercardNonce
 from cases.models.evidence import Evidence
 from cases.models.idempotency import IdempotencyKey
+from cases.models.networks import NetworkMessage, NetworkSubmission
 from cases.models.parties import Cardholder, Merchant
 from cases.models.programs import ApiKey, Program
 from cases.models.regulation import Letter, LetterTemplate, ProgramClosedDate
@@ -13,6 +14,6 @@ from cases.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoi
 
 __all__ = [
     "ApiKey", "ApprovalRequest", "Cardholder", "Case", "CaseEvent", "Claim", "Evidence", "IdempotencyKey", "Letter",
-    "LetterTemplate", "MastercardCredential", "MastercardNonce", "Merchant", "Program", "ProgramClosedDate",
-    "SavedView", "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
+    "LetterTemplate", "MastercardCredential", "MastercardNonce", "Merchant", "NetworkMessage", "NetworkSubmission",
+    "Program", "ProgramClosedDate", "SavedView", "Transaction", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint",
 ]

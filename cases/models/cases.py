@@ -50,6 +50,9 @@ class Case(FSMModelMixin, CaseRegulationFields, CaseAssignmentFields, models.Mod
     reason = models.CharField(max_length=32, choices=Reason.choices)
     network = models.CharField(max_length=16, blank=True, default="")
     network_reason_code = models.CharField(max_length=10, blank=True, default="")
+    # The network's claim (Mastercom) or case (VROL) id, set when the network acknowledges the
+    # chargeback filing (SPEC 12); inbound queue items name it.
+    network_claim_id = models.CharField(max_length=64, blank=True, default="")
     dispute_type = models.CharField(max_length=16, choices=DisputeType.choices, default=DisputeType.DISPUTE)
     level = models.CharField(max_length=32, default="level_1")
     status = FSMField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.CREATED, protected=True)
@@ -103,6 +106,8 @@ class Case(FSMModelMixin, CaseRegulationFields, CaseAssignmentFields, models.Mod
             models.Index(fields=["case_id"], name="case_case_id_idx"),
             # Few cases belong to a claim: only those carry an index entry.
             models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="case_claim_idx"),
+            models.Index(fields=["network", "network_claim_id"], condition=~models.Q(network_claim_id=""),
+                         name="case_network_claim_idx"),
             *REGULATION_INDEXES,
             *ASSIGNMENT_INDEXES,
         ]
@@ -131,6 +136,11 @@ class Case(FSMModelMixin, CaseRegulationFields, CaseAssignmentFields, models.Mod
     )
     def file_chargeback(self):
         pass
+
+    @transition(field=status, source=CaseStatus.CHARGEBACK_FILED, target=CaseStatus.CREATED,
+                permission=lifecycle.permission_for("record_filing_rejected"))
+    def record_filing_rejected(self):
+        """The network refused the chargeback filing (SPEC 12): back to created, for review."""
 
     @transition(field=status, source=CaseStatus.CREATED, target=CaseStatus.REJECTED,
                 permission=lifecycle.permission_for("reject"))

@@ -15,6 +15,7 @@ from cases.exceptions import (
 )
 from cases.models import Case, CaseEvent
 from cases.services.events import event_record
+from cases.services.network_submissions import submission_for_transition
 
 
 def _meta(name: str):
@@ -91,6 +92,8 @@ def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseE
     case.save(update_fields=fields)
     event = event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
                          to_status=case.status, note=note, changes=changes)
+    # A step the card network must hear about is written to its outbox here, whatever the door (SPEC 12).
+    submission_for_transition(case, name, actor, note)
     if letter:
         from cases.services.letters import letter_queue
 

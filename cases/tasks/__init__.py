@@ -4,4 +4,4 @@
 schedules are declared in `cases/tasks/schedules.py`.
 """
 
-from cases.tasks import letters, maintenance, outbox, regulation, webhooks  # noqa: F401
+from cases.tasks import letters, maintenance, networks, outbox, regulation, webhooks  # noqa: F401

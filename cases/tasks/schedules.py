@@ -7,6 +7,8 @@ leaves existing ones (and the admin's edits to them) alone unless run with `--re
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -26,7 +28,9 @@ SCHEDULES: tuple[Schedule, ...] = (
              description="Deletes stored idempotency keys older than IDEMPOTENCY_KEY_TTL_HOURS."),
     Schedule("Deadline reminders", "cases.send_deadline_reminders", crontab="*/10 * * * *",
              description="Writes case.deadline_approaching webhooks 72 h and 24 h before a case's next deadline."),
-    # Network queue polling (SPEC 12) is added here beside its task.
+    Schedule("Network queue poll", "cases.poll_networks", every_seconds=settings.NETWORK_POLL_SECONDS,
+             description="Reads each card network's queues, stores each item once, applies it to its case, "
+                         "acknowledges it (NETWORK_POLL_SECONDS)."),
     Schedule("Regulatory clock status", "cases.regulation_update_statuses", every_seconds=900,
              description="Moves Reg E / Reg Z cases to at risk or breached as their due dates come (set-based)."),
     Schedule("Regulatory final hours", "cases.regulation_final_hours", crontab="7 * * * *",

@@ -40,8 +40,10 @@ TYPE_FOR_KIND = {
     # Maker-checker (SPEC 14): a request waiting for approval and its decision (an approved action
     # sends its own event too).
     EventKind.APPROVAL: CASE_UPDATED,
-    # Card networks (SPEC 12) add their kinds here, e.g.
-    # EventKind.NETWORK_RESPONSE: CASE_NETWORK_RESPONSE_RECEIVED,
+    # Card networks (SPEC 12): each item read from a network's queue; a submission's outcome (the
+    # network's reference and claim id, a refusal) is a change of the case.
+    EventKind.NETWORK_RESPONSE: CASE_NETWORK_RESPONSE_RECEIVED,
+    EventKind.NETWORK_SUBMISSION: CASE_UPDATED,
 }
 
 # Decisionly sends one event per lifecycle status it knows (v2: one per terminal status).

@@ -20,6 +20,8 @@ SPEC_TABLE = [
     ("accept", [S.CHARGEBACK_REPRESENTED, S.PREARB_RECEIVED, S.PREARB_REBUTTED], S.ACCEPTED),
     ("win", [S.CHARGEBACK_FILED, S.PREARB_FILED, S.ARBITRATION_FILED], S.WON),
     ("lose", [S.CHARGEBACK_FILED, S.PREARB_FILED, S.ARBITRATION_FILED], S.LOST),
+    # SPEC section 12: the network refused the chargeback filing (system-only, the network's actor).
+    ("record_filing_rejected", [S.CHARGEBACK_FILED], S.CREATED),
 ]
 ALL_TRANSITIONS = [name for name, _, _ in SPEC_TABLE]
 ALLOWED_EDGES = [(name, source, target) for name, sources, target in SPEC_TABLE for source in sources]

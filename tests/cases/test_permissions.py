@@ -22,11 +22,15 @@ EXPECTED = {
     "plain_user": set(),
     "api_read": set(),
     "api_write": {"withdraw"},
-    "api_manage": EVERYTHING - {"expire"},
+    "api_manage": EVERYTHING - {"expire", "record_filing_rejected"},
     # The deadline sweep expires and accepts; creation outcomes reject and credit the merchant.
     "system": {"expire", "accept", "reject", "credit_merchant"},
-    # `expire` is the deadline sweep's alone: not even a superuser runs it by hand.
-    "superuser": EVERYTHING - {"expire"},
+    # `expire` is the deadline sweep's alone, `record_filing_rejected` the network's (SPEC 12): not
+    # even a superuser runs them by hand.
+    "superuser": EVERYTHING - {"expire", "record_filing_rejected"},
+    # A card network's answers (SPEC 12).
+    "network": {"record_representment", "record_prearb_received", "record_prearb_rebuttal", "win", "lose",
+                "record_filing_rejected"},
 }
 # A source status for each transition, and its target.
 EDGE = {name: (sources[0], target) for name, sources, target in SPEC_TABLE}
@@ -44,6 +48,8 @@ def actor_for(db, program):
             return Actor.for_user(make_user("root_x", is_staff=True, is_superuser=True))
         if who == "system":
             return Actor.for_system()
+        if who == "network":
+            return Actor.for_network("mastercard")
         key, _ = make_api_key(program, [who.removeprefix("api_")], who)
         return Actor.for_api_key(key)
 

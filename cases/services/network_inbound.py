@@ -1,0 +1,261 @@
+"""Receiving from the card networks (SPEC section 12): read each network's queues, store each item
+once, acknowledge it, and let it drive the case.
+
+`networks_poll()` (the scheduled task `cases.poll_networks`, every NETWORK_POLL_SECONDS) runs, for
+each network with a registered gateway:
+
+1. **Read** the queues (`gateway.read_queues()`); a network that cannot be reached is logged and
+   tried at the next poll.
+2. **Store** every item as a `NetworkMessage` (unique network + message id, so a queue read twice
+   stores nothing twice), its documents' bytes written to the evidence storage under
+   `network/<network>/<sha256>` first: once stored, nothing the network sent can be lost.
+3. **Apply** each stored item in its own savepoint, with the actor `network:<name>`: the case is
+   found by the submission the item answers (client reference), else by the network's claim id;
+   the item's kind names the transition (`TRANSITION_FOR_KIND`); the merchant's documents become
+   evidence of category `merchant_response`; an audit event `network_response` (webhook
+   `case.network_response_received`) records the item. An item whose case is unknown, closed or in
+   a status the step does not fit is kept `unmatched`; an error applying it keeps it `failed`, with
+   the reason, for a supervisor. A document that breaks the rules (type by content: PDF, JPEG or
+   TIFF; at most NETWORK_DOCUMENT_MAX_BYTES) is not added to the case; the case still moves (the
+   network's step happened) and the message names the refused file.
+4. **Acknowledge** what was stored (also items stored by an earlier read), so the queues stop
+   offering them. An acknowledgement that fails is harmless: the next read stores nothing twice.
+"""
+
+import hashlib
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from cases import gateways
+from cases.actors import Actor
+from cases.choices import EventKind, EvidenceCategory, NetworkMessageKind, NetworkMessageState
+from cases.exceptions import DisputeError
+from cases.gateways.base import GatewayError, InboundItem
+from cases.models import Case, CaseEvent, NetworkMessage, NetworkSubmission
+from cases.models.evidence import evidence_storage
+from cases.services import outbox
+
+logger = logging.getLogger(__name__)
+
+TRANSITION_FOR_KIND = {
+    NetworkMessageKind.REPRESENTMENT: "record_representment",
+    NetworkMessageKind.PREARB_RECEIVED: "record_prearb_received",
+    NetworkMessageKind.PREARB_RESPONSE: "record_prearb_rebuttal",
+    NetworkMessageKind.MERCHANT_ACCEPTED: "win",
+    NetworkMessageKind.RULING_ISSUER: "win",
+    NetworkMessageKind.RULING_MERCHANT: "lose",
+}
+# Merchant documents kept as evidence: the types both networks take (REFERENCE section 8).
+DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/tiff"})
+APPLY_BATCH = 200
+RAW_STRING_LIMIT = 2000
+MAX_ERROR = 1000
+
+
+def _trim_raw(value):
+    """The item as the network sent it, with long strings (inline file content) cut short."""
+    if isinstance(value, dict):
+        return {str(k): _trim_raw(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_trim_raw(v) for v in value]
+    if isinstance(value, str) and len(value) > RAW_STRING_LIMIT:
+        return f"<{len(value)} characters, not kept>"
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes, not kept>"
+    return value
+
+
+def _store_document(network: str, document) -> dict:
+    digest = hashlib.sha256(document.content).hexdigest()
+    path = f"network/{network}/{digest}"
+    storage = evidence_storage()
+    if document.content and not storage.exists(path):
+        storage.save(path, ContentFile(document.content))
+    return {"name": (document.name or "document")[:255], "content_type": document.content_type[:100],
+            "size": len(document.content), "sha256": digest, "path": path}
+
+
+def _message(network: str, item: InboundItem) -> NetworkMessage:
+    kind = item.kind if item.kind in NetworkMessageKind.values else ""
+    return NetworkMessage(
+        network=network, message_id=str(item.message_id)[:128], queue=(item.queue or "")[:64], kind=kind,
+        claim_id=(item.claim_id or "")[:64], client_reference=(item.client_reference or "")[:40],
+        network_case_id=(item.network_case_id or "")[:64], amount=item.amount_minor,
+        currency=(item.currency or "")[:3], reason=(item.reason or "")[:1000],
+        documents=[_store_document(network, d) for d in item.documents],
+        raw=_trim_raw(item.raw or {}),
+        **({} if kind else {"state": NetworkMessageState.FAILED,
+                            "error": f"Unknown kind of network message {str(item.kind)[:50]!r}."}))
+
+
+def messages_store(network: str, items: list[InboundItem]) -> list[int]:
+    """Store the items not stored yet; returns the ids of this network's messages waiting to be applied."""
+    fresh, seen = [], set()
+    known = set(NetworkMessage.objects.filter(network=network, message_id__in=[str(i.message_id) for i in items])
+                .values_list("message_id", flat=True))
+    for item in items:
+        message_id = str(item.message_id)
+        if message_id in known or message_id in seen:
+            continue
+        seen.add(message_id)
+        fresh.append(_message(network, item))
+    if fresh:
+        NetworkMessage.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    return list(NetworkMessage.objects.filter(network=network, state=NetworkMessageState.RECEIVED)
+                .order_by("id").values_list("pk", flat=True))
+
+
+def networks_poll(networks: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Read, store, apply and acknowledge every registered network's queues; counts per network."""
+    result = {}
+    for network in networks or gateways.registered_networks():
+        try:
+            result[network] = network_poll(network)
+        except Exception:  # noqa: BLE001 - one network's failure never stops the other's poll
+            logger.exception("polling network %s failed", network)
+            result[network] = {"error": 1}
+    return result
+
+
+def network_poll(network: str) -> dict[str, int]:
+    gateway = gateways.gateway_for(network)
+    try:
+        items = gateway.read_queues()
+    except GatewayError as exc:
+        logger.warning("network %s queues not read: %s", network, exc)
+        return {"read": 0, "unreachable": 1}
+    pending = messages_store(network, items)
+    counts = defaultdict(int, read=len(items))
+    for start in range(0, len(pending), APPLY_BATCH):
+        for state, n in messages_apply(pending[start:start + APPLY_BATCH]).items():
+            counts[state] += n
+    if items:
+        try:
+            gateway.acknowledge(items)
+            counts["acknowledged"] = len(items)
+        except GatewayError as exc:  # offered again at the next read, and stored nothing twice
+            logger.warning("network %s items not acknowledged: %s", network, exc)
+    return dict(counts)
+
+
+def _find_cases(messages: list[NetworkMessage]) -> dict[int, Case | None]:
+    """Each message's case: by the submission it answers, else by the network's claim id."""
+    references = {m.client_reference for m in messages if m.client_reference}
+    by_reference = dict(NetworkSubmission.objects.filter(client_reference__in=references)
+                        .values_list("client_reference", "case_id")) if references else {}
+    claims = defaultdict(set)
+    for m in messages:
+        if m.claim_id:
+            claims[m.network].add(m.claim_id)
+    by_claim = {}
+    for network, claim_ids in claims.items():
+        for number, claim_id in Case.objects.filter(network=network, network_claim_id__in=claim_ids).values_list(
+                "number", "network_claim_id"):
+            by_claim[(network, claim_id)] = number
+    return {m.pk: by_reference.get(m.client_reference) or by_claim.get((m.network, m.claim_id)) for m in messages}
+
+
+def messages_apply(ids) -> dict[str, int]:
+    """Apply the stored messages of `ids` still waiting; each in its own savepoint."""
+    counts = defaultdict(int)
+    with transaction.atomic():
+        rows = list(outbox.lock_rows(NetworkMessage.objects.filter(pk__in=list(ids), state=NetworkMessageState.RECEIVED)
+                                     .order_by("id")))
+        numbers = _find_cases(rows)
+        for message in rows:
+            try:
+                with transaction.atomic():
+                    state = _apply(message, numbers.get(message.pk))
+            except Exception as exc:  # noqa: BLE001 - kept `failed` for a supervisor, never a crash of the poll
+                logger.exception("network message %s %s not applied", message.network, message.message_id)
+                state = NetworkMessageState.FAILED
+                NetworkMessage.objects.filter(pk=message.pk).update(
+                    state=state, error=f"{type(exc).__name__}: {exc}"[:MAX_ERROR], applied_at=timezone.now())
+            counts[state] += 1
+    return dict(counts)
+
+
+def _unmatched(message: NetworkMessage, why: str, case: Case | None = None) -> str:
+    NetworkMessage.objects.filter(pk=message.pk).update(
+        state=NetworkMessageState.UNMATCHED, error=why[:MAX_ERROR], case=case, applied_at=timezone.now())
+    if case is not None:
+        _response_event(case, message, NetworkMessageState.UNMATCHED, note=why)
+    return NetworkMessageState.UNMATCHED
+
+
+def _response_event(case: Case, message: NetworkMessage, state: str, note: str = "") -> CaseEvent:
+    from cases.services.events import event_record
+
+    changes = {"message_id": message.message_id, "network": message.network, "kind": message.kind,
+               "state": state, "claim_id": message.claim_id or None, "amount": message.amount,
+               "currency": message.currency or None,
+               "documents": [{k: d.get(k) for k in ("name", "evidence_id", "refused") if d.get(k) is not None}
+                             for d in message.documents]}
+    return event_record(case=case, actor=Actor.for_network(message.network), kind=EventKind.NETWORK_RESPONSE,
+                        transition=message.kind, changes=changes, note=note or message.reason)
+
+
+def _apply(message: NetworkMessage, number: int | None) -> str:
+    from cases.services.transitions import _meta, lock_case, run_transition
+
+    label = message.get_kind_display().lower()
+    if number is None:
+        what = f"claim id {message.claim_id!r}" if message.claim_id else "no claim id"
+        return _unmatched(message, f"No case is known by this {message.network} {label} ({what}).")
+    case = lock_case(Case(pk=number))
+    transition = TRANSITION_FOR_KIND[message.kind]
+    if not case.is_active:
+        return _unmatched(message, f"The case is closed ({case.get_status_display().lower()}): "
+                                   f"a {label} cannot change it.", case)
+    if not _meta(transition).has_transition(case.status):
+        return _unmatched(message, f"A {label} does not fit a case in status "
+                                   f"{case.get_status_display().lower()}.", case)
+    actor = Actor.for_network(message.network)
+    documents, refused = _add_documents(case, message, actor)
+    note = message.reason
+    if message.amount is not None and message.kind in (NetworkMessageKind.REPRESENTMENT,
+                                                       NetworkMessageKind.PREARB_RECEIVED):
+        note = (f"{label.capitalize()} of {message.amount} {message.currency} (minor units). {note}").strip()
+    event = run_transition(case, transition, actor, note=note[:2000])
+    case = event.case
+    if message.claim_id and not case.network_claim_id:
+        case.network_claim_id = message.claim_id
+        Case.objects.filter(pk=case.pk).update(network_claim_id=message.claim_id)
+    error = "; ".join(f"{d['name']}: {d['refused']}" for d in refused)
+    message.documents = documents
+    NetworkMessage.objects.filter(pk=message.pk).update(
+        state=NetworkMessageState.APPLIED, case=case, documents=documents, applied_at=timezone.now(),
+        error=(f"Documents not added to the case: {error}" if error else "")[:MAX_ERROR])
+    _response_event(case, message, NetworkMessageState.APPLIED)
+    return NetworkMessageState.APPLIED
+
+
+def _add_documents(case: Case, message: NetworkMessage, actor: Actor) -> tuple[list[dict], list[dict]]:
+    """The merchant's documents as evidence of category merchant_response; those refused are named."""
+    from cases.services.evidence import case_add_evidence
+
+    kept, refused = [], []
+    storage = evidence_storage()
+    for document in message.documents:
+        entry = dict(document)
+        try:
+            if document["size"] > settings.NETWORK_DOCUMENT_MAX_BYTES:
+                raise DisputeError(f"{document['size'] // (1024 * 1024)} MB is over the "
+                                   f"{settings.NETWORK_DOCUMENT_MAX_BYTES // (1024 * 1024)} MB limit.")
+            with storage.open(document["path"], "rb") as handle:
+                data = handle.read()
+            added = case_add_evidence(case=case, actor=actor, data=data, name=document["name"],
+                                      category=EvidenceCategory.MERCHANT_RESPONSE,
+                                      description=f"From {message.network.title()} ({message.get_kind_display()})",
+                                      allowed_types=DOCUMENT_TYPES, max_bytes=settings.NETWORK_DOCUMENT_MAX_BYTES)
+            entry["evidence_id"] = added.evidence.pk
+        except (DisputeError, OSError) as exc:
+            entry["refused"] = str(getattr(exc, "message", None) or exc)[:300]
+            refused.append(entry)
+        kept.append(entry)
+    return kept, refused

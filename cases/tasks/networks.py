@@ -1,0 +1,28 @@
+"""Card-network tasks (SPEC section 12): send submissions, poll the networks' queues.
+
+`send_network_submissions` is enqueued after the commit that wrote the submissions, and by the
+outbox relay for every due one (retries, a broker that was down, a worker that died); see
+cases/services/network_submissions.py for why running it twice files nothing twice.
+"""
+
+from celery import shared_task
+
+from cases.services import network_inbound, network_submissions, outbox
+
+
+@shared_task(name="cases.send_network_submissions")
+def send_network_submissions(ids: list[int], token: str | None = None) -> dict[str, int]:
+    return network_submissions.submissions_send(ids, token)
+
+
+@shared_task(name="cases.poll_networks")
+def poll_networks() -> dict:
+    return network_inbound.networks_poll()
+
+
+outbox.register_relay(outbox.Relay(
+    name="network_submissions",
+    queryset=network_submissions.unsettled_submissions,
+    task=send_network_submissions,
+    chunk=50,  # per task: one take, one round of sends on the thread pool, one recording transaction
+))
