@@ -135,6 +135,15 @@ class CaseIdTaken(DisputeError):
         super().__init__(f"A case with id {case_id!r} already exists.", field="case_id")
 
 
+class TransactionConflict(DisputeError):
+    """A new transaction names a financial document id of its own and an ARN or external id that
+    another stored transaction of the program already holds."""
+
+    code = "transaction_conflict"
+    status = 409
+    title = "Another transaction holds this identifier"
+
+
 class CaseClosed(DisputeError):
     code = "case_closed"
     status = 409

@@ -172,6 +172,8 @@ LOGOUT_REDIRECT_URL = "cases:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A CSRF refusal under /api/ answers problem+json like every other API error (SPEC section 15).
+CSRF_FAILURE_VIEW = "cases.api.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -215,6 +217,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["cases.api.schema.native_endpoints_only"],
+    # Enum components first (drf-spectacular's default), then the document-wide rules that make the
+    # document exact: problem+json errors, strict request objects, parameter patterns (SPEC 15).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "cases.api.openapi_exact.exact_document"],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.choices.CaseStatus",
         "TransactionStatusEnum": "cases.choices.TransactionStatus",

@@ -135,3 +135,15 @@ def render_problem(request, exc: Exception) -> HttpResponse:
     body, headers = problem_for(exc) or (problem(status=400, code="invalid_request", title="Invalid request",
                                                  detail="The request could not be processed."), {})
     return problem_response(body, headers)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a session write without its CSRF token. Under /api/ (the native API) the
+    refusal is a problem+json 403 like every other API error; elsewhere it is Django's own page."""
+    if request.path.startswith("/api/") and not request.path.startswith("/api/v1/dispute/"):
+        return problem_response(problem(status=403, code="permission_denied", title="Permission denied",
+                                        detail="CSRF check failed: send the CSRF token with a session write, "
+                                               "or authenticate with an API key."))
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)

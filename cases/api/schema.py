@@ -9,7 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
 from cases.api.representations import openapi as doc
+from cases.choices import DisputeType, Network, Reason, Source
 from cases.filtersets import ORDERINGS, STATUS_CHOICES
+from cases.services.evidence import EVIDENCE_TYPES
 
 TAGS_CASES, TAGS_STORE = ["cases"], ["transactions and parties"]
 CASE_ID = OpenApiParameter("case_id", str, OpenApiParameter.PATH, description="The case's id.")
@@ -17,7 +19,8 @@ EVIDENCE_ID = OpenApiParameter("evidence_id", int, OpenApiParameter.PATH)
 FDID = OpenApiParameter("financial_document_id", int, OpenApiParameter.PATH)
 CLAIM_ID = OpenApiParameter("claim_id", str, OpenApiParameter.PATH)
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
-                            description="The case's ETag: the write happens only if the case is unchanged (else 412).")
+                            description="The case's ETag (or a list of ETags, weak or strong): the write happens "
+                                        "only if the case is unchanged, else 412. `*` matches any version.")
 IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                    description="Up to 255 characters; a repeat replays the first response.")
 PAGE = [
@@ -28,15 +31,17 @@ PAGE = [
 CASE_FILTERS = PAGE + [
     OpenApiParameter("status", str, many=True, enum=[c[0] for c in STATUS_CHOICES],
                      description="Repeatable; `open` and `closed` are groups."),
-    OpenApiParameter("reason", str, many=True), OpenApiParameter("network", str, many=True),
+    OpenApiParameter("reason", str, many=True, enum=Reason.values),
+    OpenApiParameter("network", str, many=True, enum=[n for n in Network.values if n]),
     OpenApiParameter("network_reason_code", str), OpenApiParameter("level", str),
-    OpenApiParameter("dispute_type", str, many=True), OpenApiParameter("source", str, many=True),
+    OpenApiParameter("dispute_type", str, many=True, enum=DisputeType.values),
+    OpenApiParameter("source", str, many=True, enum=Source.values),
     OpenApiParameter("review_status", str, enum=["chargeback_needs_review", "none"]),
     OpenApiParameter("program", str, description="program_id"),
     OpenApiParameter("amount_min", int, description="Minor units."), OpenApiParameter("amount_max", int),
     OpenApiParameter("created_after", OpenApiTypes.DATETIME), OpenApiParameter("created_before", OpenApiTypes.DATETIME),
     OpenApiParameter("deadline_after", OpenApiTypes.DATE), OpenApiParameter("deadline_before", OpenApiTypes.DATE),
-    OpenApiParameter("overdue", bool),
+    OpenApiParameter("overdue", bool, description="true: the next deadline has passed; false: it has not."),
     OpenApiParameter("regulation_rule", str, many=True, enum=["reg_e", "reg_z", "none"]),
     OpenApiParameter("regulation_status", str, many=True,
                      enum=["on_track", "at_risk", "breached", "met", "not_applicable"]),
@@ -143,8 +148,9 @@ case_evidence = extend_schema_view(
                        responses={201: doc.Evidence, 200: doc.Evidence, **errors(400, 404, 413, 415, 422)}),
 )
 evidence_download = extend_schema_view(get=extend_schema(
-    tags=TAGS_CASES, summary="Download an evidence file (attachment)", parameters=[CASE_ID, EVIDENCE_ID],
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(404)}))
+    tags=TAGS_CASES, summary="Download an evidence file (attachment, served with its own type)",
+    parameters=[CASE_ID, EVIDENCE_ID],
+    responses={**{(200, media): OpenApiTypes.BINARY for media in sorted(EVIDENCE_TYPES)}, **errors(404)}))
 case_provisional_credit = extend_schema_view(post=extend_schema(
     tags=TAGS_CASES, summary="Grant, reverse or make final the provisional credit (`manage` scope)",
     parameters=[CASE_ID, IF_MATCH, IDEMPOTENCY_KEY], request=doc.ProvisionalCreditRequest,
@@ -166,7 +172,7 @@ transaction_list = extend_schema_view(
         responses={200: doc.page_of(doc.StoredTransaction), **errors(400)}),
     post=extend_schema(tags=TAGS_STORE, summary="Record a transaction (200 when it is already stored)",
                        parameters=[IDEMPOTENCY_KEY], request=doc.StoredTransaction,
-                       responses={201: doc.StoredTransaction, 200: doc.StoredTransaction, **errors(400, 422)}),
+                       responses={201: doc.StoredTransaction, 200: doc.StoredTransaction, **errors(400, 409, 422)}),
 )
 transaction_detail = extend_schema_view(get=extend_schema(
     tags=TAGS_STORE, summary="A stored transaction", parameters=[FDID],

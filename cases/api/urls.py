@@ -73,6 +73,6 @@ urlpatterns = [
     path("schema", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[],
                                                  permission_classes=[]), name="docs"),
-    # Anything else under /api/v1/ (the Tutelar dialect's /api/v1/dispute/ excepted) is a problem+json 404.
-    re_path(r"^v1/(?!dispute/)(?P<path>.*)$", views.not_found),
+    # Anything else under /api/ (the Tutelar dialect's /api/v1/dispute/ excepted) is a problem+json 404.
+    re_path(r"^(?!v1/dispute/)(?P<path>.*)$", views.not_found),
 ]

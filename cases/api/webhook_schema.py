@@ -16,13 +16,16 @@ DELIVERY_ID = OpenApiParameter("delivery_id", int, OpenApiParameter.PATH)
 
 class WebhookEndpointCreate(s.Serializer):
     url = s.URLField(help_text="https only in production; no private, loopback or link-local address.")
-    events = s.ListField(child=s.ChoiceField(choices=EVENT_TYPES), required=False, help_text="Empty: every type.")
-    format = s.ChoiceField(choices=WebhookFormat.choices, required=False, default="standard")
-    description = s.CharField(required=False, max_length=500)
+    events = s.ListField(child=s.ChoiceField(choices=EVENT_TYPES), required=False, allow_null=True,
+                         max_length=len(EVENT_TYPES), help_text="Empty or null: every type.")
+    format = s.ChoiceField(choices=WebhookFormat.choices, required=False, allow_null=True, default="standard",
+                           help_text="Omitted or null: standard.")
+    description = s.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
 
 
 class WebhookEndpointPatch(WebhookEndpointCreate):
     url = s.URLField(required=False)
+    format = s.ChoiceField(choices=WebhookFormat.choices, required=False)
     status = s.ChoiceField(choices=WebhookEndpointStatus.choices, required=False)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import money
 from cases.choices import CardholderType, TransactionStatus, TransactionSystem
-from cases.exceptions import FieldError, TransactionNotFound, ValidationFailed
+from cases.exceptions import FieldError, TransactionConflict, TransactionNotFound, ValidationFailed
 from cases.inputs import CardholderInput, MerchantInput, TransactionInput
 from cases.limits import NETWORKS
 from cases.models import Cardholder, Merchant, Program, Transaction
@@ -157,7 +157,10 @@ def transaction_find_or_record(*, program: Program, data: TransactionInput, pref
             if existing:
                 return existing, False
             if data.financial_document_id is not None:
-                raise
+                # Not this document id (else _find had found it): its ARN or external id is another's.
+                raise TransactionConflict(
+                    "Another stored transaction of this program has this ARN or external id.",
+                    field=f"{prefix}financial_document_id") from None
     raise RuntimeError("Could not allocate a financial document id.")
 
 

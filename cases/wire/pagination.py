@@ -59,6 +59,10 @@ CASE_KEYSETS = {
 BY_ID = (Key("pk"),)
 
 
+class CursorNotFound(InvalidQuery):
+    """A well-formed cursor naming no object of the list (each door says which status that is)."""
+
+
 @dataclass(frozen=True)
 class PageRequest:
     limit: int
@@ -89,8 +93,8 @@ class PageRequest:
     def cursor_param(self) -> str:
         return "ending_before" if self.before else "starting_after"
 
-    def cursor_not_found(self) -> InvalidQuery:
-        return InvalidQuery([FieldError(self.cursor_param, "invalid_cursor", f"No object {self.cursor!r} to page from.")])
+    def cursor_not_found(self) -> "CursorNotFound":
+        return CursorNotFound([FieldError(self.cursor_param, "invalid_cursor", f"No object {self.cursor!r} to page from.")])
 
 
 def _beyond_row(keys, row, reverse: bool) -> Q:

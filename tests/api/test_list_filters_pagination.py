@@ -84,7 +84,7 @@ def test_q_matches_the_arn(api, cases):
                                                                                  "created_after"),
     ({"ordering": "random"}, "ordering"), ({"limit": "0"}, "limit"), ({"limit": "101"}, "limit"),
     ({"limit": "²"}, "limit"), ({"starting_after": "a", "ending_before": "b"}, "ending_before"),
-    ({"starting_after": "no-such-case"}, "starting_after"), ({"ending_before": "bad cursor!"}, "ending_before"),
+    ({"ending_before": "bad cursor!"}, "ending_before"),
     ({"q": "a\x00b"}, "q"), ({"overdue": "true", "deadline_before": "2024-02-30"}, "deadline_before"),
 ])
 def test_bad_query_is_400(api, cases, params, field):
@@ -93,7 +93,10 @@ def test_bad_query_is_400(api, cases, params, field):
 
 
 def test_cursor_of_another_program_is_not_found(api, cases):
-    assert_problem(api.get("/api/v1/cases", {"starting_after": "c-other"}), 400)
+    """A well-formed cursor naming no object of the caller's is a 404, as an unknown id is."""
+    problem = assert_problem(api.get("/api/v1/cases", {"starting_after": "c-other"}), 404, "not_found")
+    assert problem["errors"][0]["field"] == "starting_after"
+    assert_problem(api.get("/api/v1/cases", {"starting_after": "no-such-case"}), 404, "not_found")
 
 
 @pytest.mark.parametrize("ordering, key", [

@@ -26,7 +26,7 @@ from cases.choices import (
     TransactionSystem,
 )
 from cases.lifecycle import TRANSITIONS
-from cases.limits import NETWORKS
+from cases.limits import MAX_INT, NETWORKS
 
 
 class FieldErrorDoc(s.Serializer):
@@ -95,14 +95,13 @@ class Transaction(s.Serializer):
     switch_serial_number = s.CharField(required=False, allow_null=True)
     issuer_id = s.CharField(required=False, allow_null=True)
     date = s.DateTimeField()
-    amount = s.IntegerField(help_text="Minor units: 299 is 2.99 USD.")
+    amount = s.IntegerField(min_value=1, max_value=MAX_INT, help_text="Minor units: 299 is 2.99 USD.")
     currency = s.CharField(help_text="ISO 4217")
     system = s.ChoiceField(TransactionSystem.choices, required=False, allow_null=True)
     card = Card(required=False)
 
 
-class StoreFields(s.Serializer):
-    financial_document_id = s.IntegerField(required=False, help_text="Assigned when not given.")
+class StoreExtras(s.Serializer):
     external_id = s.CharField(required=False, allow_null=True)
     status = s.ChoiceField(TransactionStatus.choices, required=False)
     gateway_order_id = s.CharField(required=False, allow_null=True)
@@ -113,6 +112,15 @@ class StoreFields(s.Serializer):
     nodal_account_number = s.CharField(required=False, allow_null=True)
 
 
+class StoreFields(StoreExtras):
+    financial_document_id = s.IntegerField(required=False, min_value=1, max_value=MAX_INT,
+                                           help_text="Assigned when not given.")
+
+
+class CaseTransaction(Transaction, StoreExtras):
+    """A case's transaction: Decisionly's object plus the store's own fields."""
+
+
 class StoredTransaction(Transaction, StoreFields):
     merchant = Merchant(required=False, allow_null=True)
     cardholder = Cardholder(required=False, allow_null=True)
@@ -121,7 +129,8 @@ class StoredTransaction(Transaction, StoreFields):
 
 class Dispute(s.Serializer):
     date = s.DateTimeField(required=False)
-    amount = s.IntegerField(required=False, help_text="Minor units; the whole transaction amount when omitted.")
+    amount = s.IntegerField(required=False, min_value=1, max_value=MAX_INT,
+                            help_text="Minor units; the whole transaction amount when omitted.")
     currency = s.CharField(required=False)
     raised_by = s.ChoiceField(RaisedBy.choices, required=False)
 
@@ -131,14 +140,16 @@ class CaseCreate(s.Serializer):
     network_reason_code = s.CharField(required=False, help_text="e.g. 4855 or 13.1; gives the reason.")
     cardholder = Cardholder(required=False)
     merchant = Merchant(required=False)
-    transaction = Transaction(required=False, help_text="Required unless financial_document_id is given; "
+    transaction = CaseTransaction(required=False, help_text="Required unless financial_document_id is given; "
                                                         "needs arn or switch_serial_number.")
-    financial_document_id = s.IntegerField(required=False, help_text="A stored transaction instead of `transaction`.")
+    financial_document_id = s.IntegerField(required=False, min_value=1, max_value=MAX_INT,
+                                           help_text="A stored transaction instead of `transaction`.")
     dispute = Dispute(required=False)
     issuer_evidence = s.JSONField(required=False)
     custom_fields = s.DictField(child=s.CharField(), required=False, help_text="At most 25 string pairs.")
     case_id = s.CharField(required=False, help_text="Letters, digits, _ and -; generated when omitted.")
-    program_id = s.CharField(required=False, help_text="API keys: their own program. Session users: required.")
+    program_id = s.CharField(required=False, max_length=126,
+                             help_text="API keys: their own program (or omit it). Session users: required.")
     dispute_type = s.ChoiceField(DisputeType.choices, required=False)
     level = s.CharField(required=False)
     internal_due_date = s.DateField(required=False)
@@ -299,7 +310,8 @@ class Note(s.Serializer):
 
 
 class TrustedAmount(s.Serializer):
-    amount = s.IntegerField(help_text="The corrected disputed total in minor units, not a difference.")
+    amount = s.IntegerField(min_value=1, max_value=MAX_INT,
+                            help_text="The corrected disputed total in minor units, not a difference.")
     currency = s.CharField()
     note = s.CharField(required=False)
 
@@ -347,7 +359,7 @@ class Claim(s.Serializer):
 class ClaimCreate(s.Serializer):
     case_ids = s.ListField(child=s.CharField())
     claim_id = s.CharField(required=False)
-    program_id = s.CharField(required=False)
+    program_id = s.CharField(required=False, max_length=126)
 
 
 class ReasonCode(s.Serializer):

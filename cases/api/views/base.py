@@ -6,19 +6,37 @@ from rest_framework.views import APIView
 
 from cases import selectors
 from cases.actors import actor_for
-from cases.exceptions import FieldError, InvalidQuery, PreconditionFailed, ValidationFailed
+from cases.exceptions import FieldError, InvalidQuery, NotFound, PreconditionFailed, ValidationFailed
 from cases.limits import has_control
 from cases.models import Case, Program
-from cases.wire.pagination import keyset_list
+from cases.wire.pagination import CursorNotFound, keyset_list
 from cases.wire.reader import Reader
 
+from ..body_schema import refuse_unknown_fields
 from ..parsers import JSONParser
 from ..permissions import HasScope
+
+
+class CursorObjectNotFound(NotFound):
+    title = "No such object to page from"
 
 
 class ApiView(APIView):
     permission_classes = [HasScope]
     parser_classes = [JSONParser]
+
+    def initial(self, request, *args, **kwargs):
+        """After authentication, permissions and throttling: a body property the OpenAPI document
+        does not name is refused (422 unknown_field), as the document says."""
+        super().initial(request, *args, **kwargs)
+        match = request._request.resolver_match
+        if match is not None and request.method in ("POST", "PUT", "PATCH"):
+            media_type = (request.content_type or "").split(";")[0].strip()
+            if media_type == "multipart/form-data":
+                body = {**{key: None for key in request.POST}, **{key: None for key in request.FILES}}
+            else:
+                body = request.data
+            refuse_unknown_fields(match.route, request.method, media_type, body)
 
     @property
     def actor(self):
@@ -56,10 +74,19 @@ def program_for_write(view: ApiView, data: object) -> Program:
     return program
 
 
+def keyset_page(queryset, params, keys, render, **options) -> Response:
+    """`keyset_list` as the native API answers it: a well-formed cursor naming no object (or another
+    program's) is a 404, as an unknown id is."""
+    try:
+        return Response(keyset_list(queryset, params, keys, render, **options))
+    except CursorNotFound as exc:
+        raise CursorObjectNotFound(exc.errors[0].message, field=exc.errors[0].field) from None
+
+
 def page_response(view: ApiView, queryset, keys, render, cursor_field: str, cursor_value=str) -> Response:
     """A keyset page of `queryset`, rendered row by row; the cursor is the object's `cursor_field`."""
-    return Response(keyset_list(queryset, view.request.query_params, keys, render, cursor_field=cursor_field,
-                                cursor_value=cursor_value))
+    return keyset_page(queryset, view.request.query_params, keys, render, cursor_field=cursor_field,
+                       cursor_value=cursor_value)
 
 
 def as_int(value: str) -> int | None:

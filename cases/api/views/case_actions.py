@@ -24,11 +24,12 @@ class CaseTransitionsView(ApiView):
 
     def post(self, request, case_id):
         case = selectors.case_get(self.actor, case_id)
-        version = expected_version(request, case)
         body = self.body()
         name = body.choice("transition", lifecycle.TRANSITIONS, required=True)
         note = body.string("note", MAX_NOTE, text=True)
         body.raise_errors()
+        # Preconditions after the body is valid (RFC 9110 13.2.1): a bad body is 422, not 412.
+        version = expected_version(request, case)
         result = approvals.case_transition_or_request(case=case, transition=name, actor=self.actor, note=note,
                                                       expected_version=version)
         if isinstance(result, ApprovalRequest):

@@ -9,11 +9,11 @@ from cases.exceptions import FieldError, InvalidQuery
 from cases.filtersets import CaseFilterSet
 from cases.models import Case
 from cases.wire.case_shape import parse_case_payload
-from cases.wire.pagination import CASE_KEYSETS, keyset_list
+from cases.wire.pagination import CASE_KEYSETS
 from cases.wire.reader import MISSING, json_problem
 
 from .. import schema
-from .base import ApiView, expected_version, program_for_write
+from .base import ApiView, expected_version, keyset_page, program_for_write
 
 
 def case_response(actor, case: Case) -> Response:
@@ -34,15 +34,17 @@ class CaseListView(ApiView):
     def get(self, request):
         actor = self.actor
         visible = selectors.case_queryset(actor)
+        if request.query_params.get("overdue", "true") not in ("true", "false"):
+            raise InvalidQuery([FieldError("overdue", "invalid", "overdue is true or false.")])
         filterset = CaseFilterSet(request.query_params, queryset=visible, request=request)
         if not filterset.is_valid():
             raise InvalidQuery([FieldError(name, "invalid", str(messages[0]))
                                 for name, messages in filterset.errors.items()])
         # A case id is unique per program: a session user paging across programs filters by one.
         program = filterset.form.cleaned_data.get("program")
-        return Response(keyset_list(
+        return keyset_page(
             filterset.qs, request.query_params, CASE_KEYSETS[filterset.ordering_key], case_to_native,
-            cursor_field="case_id", cursor_scope=visible.filter(program__program_id=program) if program else visible))
+            cursor_field="case_id", cursor_scope=visible.filter(program__program_id=program) if program else visible)
 
     def post(self, request):
         data = parse_case_payload(request.data, source="api")
@@ -58,7 +60,6 @@ class CaseDetailView(ApiView):
 
     def patch(self, request, case_id):
         case = selectors.case_get(self.actor, case_id)
-        version = expected_version(request, case)
         body = self.body()
         changes = {}
         if body.has("level"):
@@ -83,5 +84,7 @@ class CaseDetailView(ApiView):
                 changes[name] = value
         note = body.string("note", 5000, text=True)
         body.raise_errors()
+        # Preconditions after the body is valid (RFC 9110 13.2.1): a bad body is 422, not 412.
+        version = expected_version(request, case)
         services.case_update(case=case, actor=self.actor, note=note, expected_version=version, **changes)
         return case_response(self.actor, case)

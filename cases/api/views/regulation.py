@@ -24,7 +24,6 @@ class CaseProvisionalCreditView(ApiView):
 
     def post(self, request, case_id):
         case = selectors.case_get(self.actor, case_id)
-        version = expected_version(request, case)
         body = self.body()
         action = body.choice("action", ACTIONS, required=True)
         amount = None
@@ -37,6 +36,8 @@ class CaseProvisionalCreditView(ApiView):
                 amount = raw
         note = body.string("note", MAX_NOTE, text=True)
         body.raise_errors()
+        # Preconditions after the body is valid (RFC 9110 13.2.1): a bad body is 422, not 412.
+        version = expected_version(request, case)
         result = approvals.case_provisional_credit_or_request(case=case, actor=self.actor, action=action,
                                                               amount=amount, note=note, expected_version=version)
         if isinstance(result, ApprovalRequest):

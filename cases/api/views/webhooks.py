@@ -69,7 +69,7 @@ class WebhookEndpointListView(WebhookView):
         data = request.data
         endpoint, secret = services.endpoint_create(
             program=program, actor=self.actor, url=data.get("url"), events=data.get("events"),
-            format=data.get("format") or "standard", description=data.get("description") or "")
+            format=data.get("format", "standard"), description=data.get("description"))
         return Response(endpoint_to_dict(endpoint, secret), status=201)
 
 
