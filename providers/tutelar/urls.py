@@ -3,7 +3,8 @@
 from django.urls import path, re_path
 
 from providers.base import not_found_view
-from providers.tutelar import errors, views
+from providers.openapi import document_view
+from providers.tutelar import errors, openapi, views
 
 app_name = "tutelar"
 urlpatterns = [
@@ -13,5 +14,7 @@ urlpatterns = [
     path("move-level/<str:dispute_id>", views.move_level_view, name="move-level"),
     path("merchant-won/<str:dispute_id>", views.merchant_won_view, name="merchant-won"),
     path("merchant-loss/<str:dispute_id>", views.merchant_loss_view, name="merchant-loss"),
+    # This dialect's own OpenAPI document (SPEC section 15), no authentication.
+    path("openapi.json", document_view(openapi.build), name="openapi"),
     re_path(r"", not_found_view(errors.render_error)),
 ]

@@ -81,9 +81,11 @@ class LiveServer:
                 self.process.kill()
                 self.process.wait(timeout=5)
 
-    def schemathesis(self, schema_path: str, *args: str, timeout: int = 600) -> tuple[int, str]:
-        """`schemathesis run` with every check (settings in schemathesis.toml); (exit code, output)."""
-        command = [str(BIN / "schemathesis"), "run", self.base_url + schema_path, "--checks", "all",
+    def schemathesis(self, schema_path: str, *args: str, config: str = "schemathesis.toml",
+                     timeout: int = 600) -> tuple[int, str]:
+        """`schemathesis run` with every check (settings in `config`); (exit code, output)."""
+        command = [str(BIN / "schemathesis"), "--config-file", str(ROOT / config), "run",
+                   self.base_url + schema_path, "--checks", "all",
                    "--header", f"Authorization: Bearer {self.key}", "--no-color", *args]
         result = subprocess.run(command, cwd=ROOT, env={**server_env(self.tmp), "SCHEMATHESIS_CONTRACT_PROGRAM": PROGRAM},
                                 capture_output=True, text=True, timeout=timeout, check=False)
