@@ -37,7 +37,7 @@ def test_the_dialect_document_is_served_and_valid(live, dialect):
 
 @pytest.mark.parametrize("dialect", sorted(DOCUMENTS))
 def test_schemathesis_finds_no_failure_in_the_dialect(live, dialect):
-    code, output = live.schemathesis(DOCUMENTS[dialect], "--max-examples", "8", "--workers", "1",
+    code, output = live.schemathesis(DOCUMENTS[dialect], "--max-examples", "5", "--workers", "1",
                                      *EXCLUDED.get(dialect, []), config="tests/contract/dialects.toml")
     print(dialect, summary_line(output))
     assert code == 0, output[-20000:]

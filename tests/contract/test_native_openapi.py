@@ -6,7 +6,7 @@ import pytest
 
 from tests.contract.live import LiveServer, summary_line
 
-MAX_EXAMPLES = "10"
+MAX_EXAMPLES = "6"
 # One worker: Python 3.11's parser is not safe to call from two threads at once, and Hypothesis
 # parses lambdas' source while describing strategies.
 
