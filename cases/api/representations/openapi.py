@@ -122,6 +122,8 @@ class CaseTransaction(Transaction, StoreExtras):
 
 
 class StoredTransaction(Transaction, StoreFields):
+    program_id = s.CharField(required=False, max_length=126, write_only=True,
+                             help_text="API keys: their own program (or omit it). Session users: required.")
     merchant = Merchant(required=False, allow_null=True)
     cardholder = Cardholder(required=False, allow_null=True)
     created = s.DateTimeField(read_only=True)
