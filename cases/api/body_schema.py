@@ -4,10 +4,12 @@ The document (drf-spectacular, with `cases.api.openapi_exact`) marks every reque
 `additionalProperties: false` except the free-form ones; this module walks a body against the
 operation's request schema and names the first property the document does not know, so the
 server refuses exactly what the document refuses: 422 `unknown_field` at its dotted path.
-The document is generated once per process, on the first write.
+The document is generated once per process, on the first write, under a lock: drf-spectacular's
+generator is not safe to run in two threads at once (a threaded server's first concurrent writes).
 """
 
 import re
+import threading
 from functools import cache
 
 from cases.exceptions import ValidationFailed
@@ -16,8 +18,16 @@ _ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 _METHODS = ("post", "put", "patch")
 
 
-@cache
+_generating = threading.Lock()
+
+
 def _document() -> dict:
+    with _generating:
+        return _generated()
+
+
+@cache
+def _generated() -> dict:
     from drf_spectacular.generators import SchemaGenerator
 
     return SchemaGenerator().get_schema(request=None, public=True)

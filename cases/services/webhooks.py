@@ -80,7 +80,7 @@ def endpoint_create(*, program: Program, actor: Actor, url, events=None, format=
                     description="") -> tuple[WebhookEndpoint, str]:
     """A new enabled endpoint and its secret (returned this once)."""
     require_perm(actor, PERM, "You may not manage webhook endpoints.")
-    fields = _clean(url=url, events=events, fmt=WebhookFormat.STANDARD if format is None else format,
+    fields = _clean(url=url, events=events, fmt=WebhookFormat.STANDARD if format in (None, "") else format,
                     description=description)
     secret = secrets.generate_secret()
     endpoint = WebhookEndpoint.objects.create(program=program, secret_encrypted=secrets.encrypt(secret), **fields)
