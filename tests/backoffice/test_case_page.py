@@ -203,7 +203,7 @@ def test_case_page_query_budget_is_constant(analyst_client, analyst, program, dj
     quiet = make_case(program)
     with CaptureQueriesContext(connection) as few:
         assert analyst_client.get(case_url(quiet)).status_code == 200
-    assert len(few) <= 12  # session, user, permissions, the case, its events and files, the user's groups
+    assert len(few) <= 11  # session, user, permissions (2), the case, its events, files, letters, approvals, saved views, assignable people
     busy = make_case(program)
     actor = Actor.for_user(analyst)
     for i in range(29):
@@ -257,3 +257,10 @@ def test_transition_buttons_post_to_the_transition(analyst_client, program):
     body = _body(analyst_client.get(case_url(case)))
     url = f"/cases/{case.number}/transitions/file_chargeback/"
     assert f'href="{url}"\n             hx-post="{url}"' in body
+
+
+def test_header_names_the_role_from_permissions(analyst_client, supervisor_client, program):
+    case = make_case(program)
+    assert " · analyst</span>" in _body(analyst_client.get(case_url(case)))
+    supervisor_page = _body(supervisor_client.get(case_url(case)))
+    assert " · supervisor</span>" in supervisor_page and " · analyst</span>" not in supervisor_page
