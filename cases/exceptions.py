@@ -299,3 +299,23 @@ class ApprovalNotRequired(DisputeError):
 
 class ApprovalRequestNotFound(NotFound):
     title = "Approval request not found"
+
+
+class NetworkSubmissionNotFound(NotFound):
+    title = "Network submission not found"
+
+
+class NetworkMessageNotFound(NotFound):
+    title = "Network message not found"
+
+
+class SubmissionNotRetryable(DisputeError):
+    """A network submission in a state a person may not retry (queued, sent, acknowledged, or a
+    chargeback the network refused: that case is filed again, which writes a new submission)."""
+
+    code = "submission_not_retryable"
+    status = 409
+    title = "Submission cannot be retried"
+
+    def __init__(self, message: str, *, state: str):
+        super().__init__(message, state=state)

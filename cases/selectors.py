@@ -1,20 +1,35 @@
 """Reads. Every query a door makes for cases goes through here, scoped to what the caller may see."""
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cases.actors import Actor
-from cases.choices import ApprovalStatus
+from cases.choices import ApprovalStatus, NetworkMessageState, NetworkSubmissionState
 from cases.exceptions import (
     ApprovalRequestNotFound,
     CaseNotFound,
     ClaimNotFound,
     EvidenceNotFound,
     LetterNotFound,
+    NetworkMessageNotFound,
+    NetworkSubmissionNotFound,
     TransactionNotFound,
 )
 from cases.limits import MAX_INT
-from cases.models import ApprovalRequest, Cardholder, Case, CaseEvent, Claim, Evidence, Letter, Merchant, Program, Transaction
+from cases.models import (
+    ApprovalRequest,
+    Cardholder,
+    Case,
+    CaseEvent,
+    Claim,
+    Evidence,
+    Letter,
+    Merchant,
+    NetworkMessage,
+    NetworkSubmission,
+    Program,
+    Transaction,
+)
 
 
 def programs_for(actor: Actor) -> QuerySet:
@@ -84,7 +99,8 @@ def case_timeline(case: Case) -> QuerySet:
 def case_evidence_files(case: Case) -> QuerySet:
     """The case's evidence files, oldest first, as plain rows of what the back office lists."""
     return Evidence.objects.filter(case=case).order_by("created", "id").values(
-        "id", "original_name", "content_type", "category", "size", "created", "uploaded_by", "description")
+        "id", "original_name", "content_type", "category", "size", "created", "uploaded_by", "description", "sha256",
+        "file")
 
 
 def evidence_get(case: Case, evidence_id) -> Evidence:
@@ -207,3 +223,64 @@ def approval_get(actor: Actor, request_id) -> ApprovalRequest:
                        "case__program").get(pk=int(request_id))
     except (ApprovalRequest.DoesNotExist, TypeError, ValueError):
         raise ApprovalRequestNotFound() from None
+
+
+# --- Card networks (SPEC section 12) ----------------------------------------------------------------
+
+def case_network_submissions(case: Case) -> QuerySet:
+    """The case's submissions to its network, oldest first (each row's `case` is this case)."""
+    return case.network_submissions.order_by("created", "id")
+
+
+def case_network_messages(case: Case) -> QuerySet:
+    """What the network sent about the case, oldest first, without the raw item as received."""
+    return case.network_messages.defer("raw").order_by("received", "id")
+
+
+def _row_id(value) -> int:
+    """A row id from a URL: a positive number that fits a 64-bit column, else ValueError."""
+    number = int(value)
+    if not 0 < number <= MAX_INT:
+        raise ValueError(value)
+    return number
+
+
+def network_submission_get(case: Case, submission_id) -> NetworkSubmission:
+    try:
+        return case.network_submissions.get(pk=_row_id(submission_id))
+    except (NetworkSubmission.DoesNotExist, TypeError, ValueError):
+        raise NetworkSubmissionNotFound(f"No network submission {str(submission_id)[:20]} on this case.") from None
+
+
+# Submissions a supervisor looks at: refused or failed, or still retrying after an unknown outcome.
+SUBMISSION_EXCEPTION = Q(state__in=[NetworkSubmissionState.FAILED, NetworkSubmissionState.REJECTED]) | (
+    Q(state__in=[NetworkSubmissionState.QUEUED, NetworkSubmissionState.SENT], attempts__gt=0) & ~Q(last_error=""))
+MESSAGE_EXCEPTION_STATES = (NetworkMessageState.UNMATCHED, NetworkMessageState.FAILED)
+
+
+def network_submission_exceptions(actor: Actor) -> QuerySet:
+    """Failed, refused and retrying submissions across the programs the actor sees, newest first,
+    with their case and program in the same query. A refused or failed row that a later submission
+    of the same step and case replaced (the case was corrected and filed again) is left out."""
+    later = NetworkSubmission.objects.filter(case=OuterRef("case"), kind=OuterRef("kind"), pk__gt=OuterRef("pk"))
+    return (_scoped(NetworkSubmission.objects.filter(SUBMISSION_EXCEPTION), actor, "case__program")
+            .filter(~Exists(later)).select_related("case", "case__program").order_by("-created", "-id"))
+
+
+def network_message_exceptions(actor: Actor) -> QuerySet:
+    """Unmatched and failed network messages, newest first, with their case (if any) and program.
+    A message matched to no case belongs to no program: only back-office users (every program) see it."""
+    queryset = NetworkMessage.objects.filter(state__in=MESSAGE_EXCEPTION_STATES)
+    if actor.api_key is not None:
+        queryset = queryset.filter(case__program_id=actor.api_key.program_id)
+    return queryset.select_related("case", "case__program").defer("raw").order_by("-received", "-id")
+
+
+def network_message_get(actor: Actor, message_id) -> NetworkMessage:
+    try:
+        queryset = NetworkMessage.objects.select_related("case").defer("raw")
+        if actor.api_key is not None:
+            queryset = queryset.filter(case__program_id=actor.api_key.program_id)
+        return queryset.get(pk=_row_id(message_id))
+    except (NetworkMessage.DoesNotExist, TypeError, ValueError):
+        raise NetworkMessageNotFound("No such network message.") from None

@@ -54,7 +54,8 @@ ERROR_TEXT = {
     403: "permission_denied",
     404: "not_found",
     406: "not_acceptable: this API answers JSON only",
-    409: "open_case_exists, case_id_taken, transition_not_allowed, case_closed, idempotency_key_in_use",
+    409: "open_case_exists, case_id_taken, transition_not_allowed, case_closed, idempotency_key_in_use, "
+         "submission_not_retryable",
     412: "precondition_failed: If-Match names another version of the case",
     413: "payload_too_large, file_too_large",
     415: "unsupported_media_type (send JSON, or multipart/form-data for a file), unsupported_file_type",

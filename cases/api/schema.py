@@ -54,7 +54,7 @@ CASE_FILTERS = PAGE + [
 ERRORS = {code: OpenApiResponse(doc.Problem, description=text) for code, text in {
     400: "invalid_request, pan_detected", 401: "authentication_failed", 403: "permission_denied",
     404: "not_found", 409: "conflict (open_case_exists, case_id_taken, transition_not_allowed, idempotency_key_in_use, "
-                          "approval_pending)",
+                          "approval_pending, submission_not_retryable)",
     412: "precondition_failed", 413: "payload or file too large", 415: "unsupported media or file type",
     422: "validation_error, transition_condition_failed, idempotency_key_reused", 429: "throttled",
 }.items()}
@@ -165,6 +165,28 @@ letter_download = extend_schema_view(get=extend_schema(
     tags=TAGS_CASES, summary="Download a sent letter (PDF)",
     parameters=[CASE_ID, OpenApiParameter("letter_id", int, OpenApiParameter.PATH)],
     responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(404)}))
+NETWORK_RETRY = (
+    "Queue a failed or refused submission to the card network again (SPEC 12), after the case was corrected. "
+    "Allowed while `retryable` is true, to a caller who may run the step that wrote it (an analyst or a `manage` "
+    "key for a chargeback or pre-arbitration; a supervisor for arbitration and acceptance; `write` keys may retry "
+    "a withdrawal). A failed submission keeps its client reference, so the network is asked first whether it "
+    "arrived; a refused one gets a new one. Files the packaging check named are left out. 409 "
+    "`submission_not_retryable` when its state allows no retry.")
+SUBMISSION_ID = OpenApiParameter("submission_id", int, OpenApiParameter.PATH)
+case_network_submissions = extend_schema_view(get=extend_schema(
+    tags=TAGS_CASES, summary="Submissions to the card network, oldest first",
+    operation_id="case_network_submissions_list", parameters=[CASE_ID] + PAGE,
+    responses={200: doc.page_of(doc.NetworkSubmission), **errors(400, 404)}))
+case_network_submission_retry = extend_schema_view(post=extend_schema(
+    tags=TAGS_CASES, summary="Retry a failed or refused network submission", description=NETWORK_RETRY,
+    parameters=[CASE_ID, SUBMISSION_ID, IDEMPOTENCY_KEY], request=doc.SubmissionRetry,
+    examples=[OpenApiExample("After the network came back", request_only=True,
+                             value={"note": "Mastercom was down overnight."})],
+    responses={200: doc.NetworkSubmission, **errors(400, 404, 409, 422)}))
+case_network_messages = extend_schema_view(get=extend_schema(
+    tags=TAGS_CASES, summary="What the card network sent about the case, oldest first",
+    operation_id="case_network_messages_list", parameters=[CASE_ID] + PAGE,
+    responses={200: doc.page_of(doc.NetworkMessage), **errors(400, 404)}))
 transaction_list = extend_schema_view(
     get=extend_schema(tags=TAGS_STORE, summary="The transaction store", operation_id="transactions_list", parameters=PAGE + [
         OpenApiParameter("arn", str), OpenApiParameter("external_id", str),

@@ -21,6 +21,7 @@ sent exactly once through the network's gateway (cases/gateways/).
    then `failed` after NETWORK_SUBMISSION_MAX_ATTEMPTS attempts, and retryable by a person.
 """
 
+import hashlib
 import logging
 import threading
 from collections import defaultdict
@@ -28,11 +29,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import gateways
+from cases import gateways, lifecycle
 from cases.actors import Actor
 from cases.choices import (
     CaseStatus,
@@ -41,7 +43,7 @@ from cases.choices import (
     NetworkSubmissionKind,
     NetworkSubmissionState,
 )
-from cases.exceptions import PermissionDenied, TransitionNotAllowed
+from cases.exceptions import PermissionDenied, SubmissionNotRetryable, TransitionNotAllowed
 from cases.gateways.base import Document, Filing, FilingResult, GatewayError, PackagingError
 from cases.models import Case, CaseEvent, Evidence, NetworkMessage, NetworkSubmission
 from cases.services import outbox
@@ -59,6 +61,12 @@ KIND_FOR_TRANSITION = {
 }
 # Which transition a person needs to resubmit a submission of each kind.
 TRANSITION_FOR_KIND = {kind: name for name, kind in KIND_FOR_TRANSITION.items()}
+# Where a filing leaves the case: it is retried only while the case is still there.
+STATUS_AFTER_FILING = {
+    NetworkSubmissionKind.CHARGEBACK: CaseStatus.CHARGEBACK_FILED,
+    NetworkSubmissionKind.PREARBITRATION: CaseStatus.PREARB_FILED,
+    NetworkSubmissionKind.ARBITRATION: CaseStatus.ARBITRATION_FILED,
+}
 # After an unknown outcome (timeout, 5xx): try again after these delays, then give up (`failed`).
 RETRY_DELAYS = (timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
                 timedelta(hours=2))
@@ -128,6 +136,33 @@ def package_evidence(gateway, evidence: list[Evidence]) -> tuple[list[Document],
         if not problems:  # each file passes alone: a rule about the submission as a whole
             problems = [{"evidence_id": None, "name": "", "problem": p} for p in whole.problems]
         return [], problems
+
+
+# The case page's packaging check is cached by the files' content: the rules never change at run time.
+PACKAGING_CACHE_SECONDS = 3600
+
+
+def case_packaging_problems(case: Case, evidence: list[Evidence]) -> list[dict] | None:
+    """What the network's packaging rules would refuse in `evidence` (the case's issuer files),
+    before anything is sent: [] when all pass or the case's network has no gateway; None when the
+    check could not run (a file gone from storage, a gateway that fails). Reads no rows: the caller
+    passes the evidence it already holds."""
+    evidence = [item for item in evidence if item.category != EvidenceCategory.MERCHANT_RESPONSE]
+    if not evidence or not has_gateway(case.network):
+        return []
+    digest = hashlib.sha256("|".join(f"{item.pk}:{item.sha256}:{item.original_name}" for item in evidence)
+                            .encode()).hexdigest()
+    try:
+        gateway = gateways.gateway_for(case.network)
+        key = f"network-packaging:{case.network}:{type(gateway).__name__}:{digest}"
+        problems = cache.get(key)
+        if problems is None:
+            _, problems = package_evidence(gateway, evidence)
+            cache.set(key, problems, PACKAGING_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - a page never fails on the check; the worker checks again
+        logger.exception("packaging check of case %s failed", case.pk)
+        return None
+    return problems
 
 
 def _problems_text(network: str, problems: list[dict]) -> str:
@@ -386,14 +421,23 @@ def _record_acknowledged(pairs, now) -> None:
 
 # --- retry by a person ------------------------------------------------------------------------
 
+def retry_permission(row: NetworkSubmission) -> str:
+    """The permission a person needs to retry the row: the one of the transition that wrote it."""
+    return lifecycle.permission_for(TRANSITION_FOR_KIND[row.kind])
+
+
 def submission_retryable(row: NetworkSubmission) -> bool:
     """Failed rows, and refused ones other than a chargeback the network refused (that case went
-    back to `created`: it is filed again, which writes a new submission)."""
-    if row.state == NetworkSubmissionState.FAILED:
-        return True
-    if row.state != NetworkSubmissionState.REJECTED:
+    back to `created`: it is filed again, which writes a new submission). A filing is retried only
+    while its case still stands where the filing put it: a chargeback of a case withdrawn since is
+    never sent."""
+    if row.state not in (NetworkSubmissionState.FAILED, NetworkSubmissionState.REJECTED):
         return False
-    return bool(row.packaging_problems) or row.kind != NetworkSubmissionKind.CHARGEBACK
+    if row.state == NetworkSubmissionState.REJECTED and not row.packaging_problems \
+            and row.kind == NetworkSubmissionKind.CHARGEBACK:
+        return False
+    status = STATUS_AFTER_FILING.get(row.kind)
+    return status is None or row.case.status == status
 
 
 @transaction.atomic
@@ -405,19 +449,23 @@ def submission_retry(*, submission: NetworkSubmission, actor: Actor, leave_out_r
     sent. A refused row gets a new client reference (the network refused the old one); a failed
     row keeps its own, so the network is asked first whether it already arrived.
     """
-    from cases.exceptions import ValidationFailed
     from cases.models.networks import new_client_reference
     from cases.services.transitions import lock_case
 
-    transition = TRANSITION_FOR_KIND[submission.kind]
-    if not actor.has_perm(f"cases.{transition}"):
-        raise PermissionDenied("You may not resubmit this to the network.")
+    if not actor.has_perm(retry_permission(submission)):
+        raise PermissionDenied(f"You may not resubmit a {submission.get_kind_display().lower()} to the network.")
     case = lock_case(submission.case)
     row = NetworkSubmission.objects.select_for_update().get(pk=submission.pk)
+    row.case = case
     if not submission_retryable(row):
-        raise ValidationFailed.single("submission", "not_retryable",
-                                      f"A {row.get_state_display().lower()} {row.get_kind_display().lower()} "
-                                      "submission cannot be retried.")
+        why = ""
+        if row.state == NetworkSubmissionState.REJECTED and row.kind == NetworkSubmissionKind.CHARGEBACK \
+                and not row.packaging_problems:
+            why = " The network refused this chargeback: correct the case and file it again."
+        elif row.state in (NetworkSubmissionState.FAILED, NetworkSubmissionState.REJECTED):
+            why = f" The case is {case.get_status_display().lower()} now."
+        raise SubmissionNotRetryable(f"The {row.get_kind_display().lower()} submission is "
+                                     f"{row.get_state_display().lower()} and cannot be retried.{why}", state=row.state)
     previous = row.client_reference
     excluded = set(row.excluded_evidence)
     if leave_out_refused:

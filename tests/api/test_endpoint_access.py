@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cases.models import NetworkSubmission
 from tests.api.conftest import assert_problem, case_payload, transaction_payload
 from tests.factories import make_case
 
@@ -49,6 +50,10 @@ ENDPOINTS = [
     Endpoint("POST", "/api/v1/claims", "claim", "write", "read", object_bound=False, success=201),
     Endpoint("GET", "/api/v1/claims/{claim}"),
     Endpoint("GET", "/api/v1/reason-codes", object_bound=False),
+    Endpoint("GET", "/api/v1/cases/{case}/network-submissions"),
+    Endpoint("GET", "/api/v1/cases/{case}/network-messages"),
+    # A failed withdrawal: `write` may withdraw, so `write` may retry it.
+    Endpoint("POST", "/api/v1/cases/{case}/network-submissions/{submission}/retry", {}, "write", "read"),
 ]
 
 
@@ -63,8 +68,10 @@ def objects(api, program):
                           {"file": SimpleUploadedFile("r.pdf", PDF)}).json()
     claim_case = make_case(program)
     api.post("/api/v1/claims", {"case_ids": [claim_case.case_id], "claim_id": "claim-x"})
+    submission = NetworkSubmission.objects.create(case=case, kind="withdraw", network="mastercard", amount=100,
+                                                  currency="USD", state="failed", last_error="timeout")
     return {"case": case.case_id, "evidence": evidence["id"], "fdid": case.transaction.financial_document_id,
-            "claim": "claim-x", "claim_case": claim_case.case_id}
+            "claim": "claim-x", "claim_case": claim_case.case_id, "submission": submission.pk}
 
 
 def _call(client, endpoint: Endpoint, objects):

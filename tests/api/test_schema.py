@@ -28,7 +28,10 @@ def test_schema_validates_without_warnings(tmp_path):
                 "/api/v1/webhook-endpoints/{endpoint_id}/replay",
                 "/api/v1/cases/{case_id}/provisional-credit", "/api/v1/cases/{case_id}/letters",
                 "/api/v1/cases/{case_id}/letters/{letter_id}/download", "/api/v1/cases/{case_id}/approval-requests",
-                "/api/v1/cases/{case_id}/approval-requests/{request_id}"}
+                "/api/v1/cases/{case_id}/approval-requests/{request_id}",
+                "/api/v1/cases/{case_id}/network-submissions",
+                "/api/v1/cases/{case_id}/network-submissions/{submission_id}/retry",
+                "/api/v1/cases/{case_id}/network-messages"}
     assert set(document["paths"]) == expected
     create = document["paths"]["/api/v1/cases"]["post"]
     assert "Decisionly-shaped case" in {e["summary"] for e in create["requestBody"]["content"]["application/json"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases import services
 from cases.actors import Actor
 from cases.choices import EventKind, EvidenceCategory
-from cases.exceptions import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from cases.exceptions import PermissionDenied, SubmissionNotRetryable, TransitionNotAllowed
 from cases.models import Case, CaseEvent, NetworkSubmission
 from cases.services import network_submissions as subs
 from cases.services.outbox import relay_due
@@ -195,7 +195,7 @@ def test_retry_needs_the_transition_permission_and_a_retryable_row(program, netw
     filed(program)
     send_all()
     row = NetworkSubmission.objects.get()
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(SubmissionNotRetryable):
         subs.submission_retry(submission=row, actor=analyst_actor)
     with pytest.raises(PermissionDenied):
         subs.submission_retry(submission=row, actor=Actor.for_user(plain_user))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.actors import Actor
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, NetworkSubmission
 from tests.conftest import DoorClient
 from tests.factories import TransactionFactory, make_api_key, make_case, make_user
 from tests.security.callers import CALLERS, make_callers
@@ -35,7 +35,11 @@ def world(program):
     evidence, *_ = services.case_add_evidence(case=case, actor=admin, data=PDF, name="receipt.pdf",
                                              category="transaction_receipt")
     claim = services.claim_create(program=program, actor=admin, case_ids=[case.case_id])
-    return {"program": program, "case": case, "evidence": evidence, "claim": claim,
+    # A withdrawal the network never answered: retryable by whoever may withdraw (write level).
+    submission = NetworkSubmission.objects.create(case=case, kind="withdraw", network="mastercard", amount=20000,
+                                                  currency="USD", state="failed", attempts=6,
+                                                  last_error="connection refused")
+    return {"program": program, "case": case, "evidence": evidence, "claim": claim, "submission": submission,
             "callers": make_callers(program)}
 
 
@@ -59,6 +63,8 @@ ENDPOINTS = [
     ("read", "GET", "/api/v1/claims", None),
     ("read", "GET", "/api/v1/claims/{claim}", None),
     ("read", "GET", "/api/v1/reason-codes", None),
+    ("read", "GET", "/api/v1/cases/{case}/network-submissions", None),
+    ("read", "GET", "/api/v1/cases/{case}/network-messages", None),
     ("write", "POST", "/api/v1/cases", lambda w: {
         "reason": "product_not_received", "program_id": w["program"].program_id,
         "financial_document_id": fresh_transaction(w["program"]).financial_document_id}),
@@ -71,6 +77,8 @@ ENDPOINTS = [
         "date": timezone.now().isoformat(), "card": {"network": "visa", "last4": "1234"}}),
     ("write", "POST", "/api/v1/claims", lambda w: {"program_id": w["program"].program_id,
                                                    "case_ids": [w["case"].case_id]}),
+    ("write", "POST", "/api/v1/cases/{case}/network-submissions/{submission}/retry",
+     lambda w: {"note": "The network is back."}),
     ("manage", "PATCH", "/api/v1/cases/{case}", lambda w: {"level": "level_2"}),
     ("manage", "POST", "/api/v1/cases/{case}/transitions", lambda w: {"transition": "reject"}),
 ]
@@ -87,7 +95,7 @@ def call(client: Client, method: str, path: str, body):
                          ids=[f"{lvl}:{m}:{p}" for lvl, m, p, _ in ENDPOINTS])
 def test_endpoint_access(world, caller, level, method, path, body):
     url = path.format(case=world["case"].case_id, evidence=world["evidence"].pk, claim=world["claim"].claim_id,
-                      fdid=world["case"].transaction.financial_document_id)
+                      fdid=world["case"].transaction.financial_document_id, submission=world["submission"].pk)
     events = CaseEvent.objects.count()
     response = call(world["callers"][caller], method, url, body(world) if body else None)
     allowed = LEVEL[caller] and RANK[LEVEL[caller]] >= RANK[level]

@@ -16,6 +16,10 @@ from cases.choices import (
     EventKind,
     EvidenceCategory,
     LetterKind,
+    NetworkMessageKind,
+    NetworkMessageState,
+    NetworkSubmissionKind,
+    NetworkSubmissionState,
     ProvisionalCreditStatus,
     RaisedBy,
     Reason,
@@ -43,11 +47,13 @@ class Problem(s.Serializer):
     code = s.CharField(help_text="invalid_request, validation_error, authentication_failed, permission_denied, "
                                  "not_found, open_case_exists, case_id_taken, transition_not_allowed, "
                                  "transition_condition_failed, idempotency_key_reused, idempotency_key_in_use, "
-                                 "pan_detected, file_too_large, unsupported_file_type, precondition_failed, throttled")
+                                 "pan_detected, file_too_large, unsupported_file_type, precondition_failed, throttled, "
+                                 "submission_not_retryable")
     errors = FieldErrorDoc(many=True)
     case_id = s.CharField(required=False, help_text="open_case_exists: the open case.")
     current_status = s.CharField(required=False, help_text="transition_not_allowed")
     allowed_transitions = s.ListField(child=s.CharField(), required=False, help_text="transition_not_allowed")
+    state = s.CharField(required=False, help_text="submission_not_retryable: the submission's state.")
 
 
 class BillingAddress(s.Serializer):
@@ -369,6 +375,85 @@ class ReasonCode(s.Serializer):
     code = s.CharField()
     reason = s.ChoiceField(Reason.choices)
     description = s.CharField()
+
+
+class PackagingProblem(s.Serializer):
+    evidence_id = s.IntegerField(allow_null=True, help_text="null: a rule about the submission as a whole "
+                                                            "(the total size).")
+    name = s.CharField(allow_null=True, help_text="The evidence file's name.")
+    problem = s.CharField(help_text="The network's rule it breaks, in plain words.")
+
+
+class SubmittedFile(s.Serializer):
+    evidence_id = s.IntegerField()
+    name = s.CharField(help_text="The name as sent (the network's naming rules applied).")
+    original_name = s.CharField()
+    content_type = s.CharField()
+    size = s.IntegerField(help_text="Bytes, as sent (a resampled image is smaller).")
+
+
+class NetworkSubmission(s.Serializer):
+    """One filing sent (or to be sent) to the card network through the outbox (SPEC 12)."""
+
+    id = s.IntegerField()
+    object = s.ChoiceField(["network_submission"])
+    case_id = s.CharField()
+    kind = s.ChoiceField(NetworkSubmissionKind.choices)
+    network = s.CharField()
+    state = s.ChoiceField(NetworkSubmissionState.choices, help_text=(
+        "queued -> sent -> acknowledged, or rejected (the network refused it, or the evidence breaks its rules: "
+        "nothing was sent), or failed (no answer after every attempt)."))
+    client_reference = s.CharField(help_text="The issuer's id of the filing, stable across automatic retries.")
+    network_reference = s.CharField(allow_null=True, help_text="The network's id of the filing once acknowledged.")
+    amount = s.IntegerField(help_text="The filed amount, minor units.")
+    currency = s.CharField()
+    attempts = s.IntegerField()
+    last_error = s.CharField(allow_null=True)
+    packaging_problems = PackagingProblem(many=True)
+    files = SubmittedFile(many=True)
+    retryable = s.BooleanField(help_text="Whether its state allows a retry (POST its retry_url); who may retry is "
+                                         "whoever may run the step that wrote it.")
+    retry_url = s.CharField()
+    created = s.DateTimeField()
+    sent_at = s.DateTimeField(allow_null=True)
+    settled_at = s.DateTimeField(allow_null=True)
+
+
+class SubmissionRetry(s.Serializer):
+    note = s.CharField(required=False, help_text="Why it is sent again (kept on the audit event).")
+
+
+class NetworkDocument(s.Serializer):
+    name = s.CharField()
+    content_type = s.CharField()
+    size = s.IntegerField()
+    evidence_id = s.IntegerField(allow_null=True, help_text="The evidence file it became (merchant_response).")
+    refused = s.CharField(allow_null=True, help_text="Why it was not added to the case.")
+    download_url = s.CharField(allow_null=True)
+
+
+class NetworkMessage(s.Serializer):
+    """One item read from the network's queues about the case (SPEC 12)."""
+
+    id = s.IntegerField()
+    object = s.ChoiceField(["network_message"])
+    case_id = s.CharField()
+    network = s.CharField()
+    message_id = s.CharField(help_text="The network's id of the item.")
+    queue = s.CharField(allow_null=True)
+    kind = s.ChoiceField(NetworkMessageKind.choices, allow_null=True)
+    state = s.ChoiceField(NetworkMessageState.choices, help_text=(
+        "applied (the case moved), unmatched (it does not fit the case: `error` says why), failed, or received "
+        "(not applied yet)."))
+    claim_id = s.CharField(allow_null=True)
+    network_case_id = s.CharField(allow_null=True)
+    amount = s.IntegerField(allow_null=True, help_text="Minor units: the represented or pre-arbitration amount.")
+    currency = s.CharField(allow_null=True)
+    reason = s.CharField(allow_null=True, help_text="The network's words.")
+    error = s.CharField(allow_null=True)
+    documents = NetworkDocument(many=True)
+    received = s.DateTimeField()
+    applied_at = s.DateTimeField(allow_null=True)
 
 
 def page_of(item: type[s.Serializer]) -> type[s.Serializer]:

@@ -12,6 +12,7 @@ from .cases import CaseDetailView, CaseListView
 from .claims import ClaimDetailView, ClaimListView
 from .errors import not_found
 from .evidence import CaseEvidenceView, EvidenceDownloadView
+from .networks import CaseNetworkMessagesView, CaseNetworkSubmissionRetryView, CaseNetworkSubmissionsView
 from .parties import CardholderListView, MerchantListView, ReasonCodeListView
 from .regulation import CaseLettersView, CaseProvisionalCreditView, LetterDownloadView
 from .transactions import TransactionDetailView, TransactionListView
@@ -27,6 +28,7 @@ from .webhooks import (
 __all__ = [
     "CaseApprovalRequestView", "CaseApprovalRequestsView",
     "CardholderListView", "CaseDetailView", "CaseEventsView", "CaseEvidenceView", "CaseLettersView", "CaseListView",
+    "CaseNetworkMessagesView", "CaseNetworkSubmissionRetryView", "CaseNetworkSubmissionsView",
     "CaseNotesView", "CaseProvisionalCreditView", "CaseTransitionsView", "CaseTrustedAmountView", "ClaimDetailView",
     "ClaimListView", "EvidenceDownloadView", "LetterDownloadView", "MerchantListView", "ReasonCodeListView",
     "TransactionDetailView", "TransactionListView",
