@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cases.web.two_factor.TwoFactorMiddleware",
+    # The person's time zone for the back office's pages (docs/team.md).
+    "cases.web.time_zone.UserTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -160,6 +162,8 @@ CACHES = {
 }
 
 LOGIN_URL = "cases:login"
+# Django's ModelBackend, reading the person's profile (their time zone) in the same query.
+AUTHENTICATION_BACKENDS = ["cases.web.time_zone.ProfileModelBackend"]
 LOGIN_REDIRECT_URL = "/cases/"
 # Two-factor sign-in (SPEC section 14, django-otp TOTP; docs/team.md): supervisors and staff must
 # verify a code after their password; on by default in production (DJANGO_HTTPS=1), off in development.

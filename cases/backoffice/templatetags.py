@@ -3,8 +3,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from cases import lifecycle
-from cases.backoffice import display
+from cases.backoffice import display, times
 from cases.choices import ACTIVE_STATUSES, CaseStatus
 
 register = template.Library()
@@ -31,29 +30,35 @@ def status_badge(status):
     return format_html('<span class="badge badge-{}">{}</span>', status_tone(status), display.status_label(status))
 
 
-def relative_deadline(deadline, today=None):
-    """(text, urgency) for a deadline date: 'overdue 2 days' / 'today' / 'in 3 days'.
+@register.filter
+def moment(value):
+    """A datetime in the viewer's time zone, the zone named: 2026-12-01 09:30 EST."""
+    return times.moment(value)
 
-    Deadlines are calendar dates judged against the UTC date, as the services judge them.
-    """
-    today = today or lifecycle.today()
-    days = (deadline - today).days
-    if days < 0:
-        return f"overdue {-days} day{'s' if days != -1 else ''}", "overdue"
-    if days == 0:
-        return "today", "urgent"
-    if days == 1:
-        return "tomorrow", "urgent"
-    return f"in {days} days", "soon" if days <= 7 else "later"
+
+@register.filter
+def moment_seconds(value):
+    return times.moment(value, times.SECONDS_FORMAT)
 
 
 @register.simple_tag
 def deadline(value):
+    """The deadline's words (overdue / today / in N days), titled with the moment it ends."""
     if not value:
         return format_html('<span class="muted">{}</span>', "—")
-    text, urgency = relative_deadline(value)
-    return format_html('<time class="deadline deadline-{}" datetime="{}" title="{}">{}</time>',
-                       urgency, value.isoformat(), value.isoformat(), text)
+    text, urgency = times.relative_deadline(value)
+    return format_html('<time class="deadline deadline-{}" datetime="{}" title="{} (UTC day), {}">{}</time>',
+                       urgency, value.isoformat(), value.isoformat(), times.deadline_end_text(value), text)
+
+
+@register.simple_tag
+def deadline_day(value):
+    """A deadline day and when it ends in the viewer's zone: 2026-12-04 ends 18:59 EST (the page's
+    stylesheet puts a dot between them, or the end on a line of its own in the queue)."""
+    if not value:
+        return format_html('<span class="muted">{}</span>', "—")
+    return format_html('<time datetime="{}">{}</time> <span class="deadline-end">{}</span>',
+                       value.isoformat(), value.isoformat(), times.deadline_end_text(value))
 
 
 def _value_html(value, humanize=True):

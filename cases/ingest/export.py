@@ -3,6 +3,9 @@
 Filters use the queue's language (cases.filtersets.CaseFilterSet). Rows come from a server-side
 cursor on PostgreSQL (`.iterator(chunk_size=...)`), ordered by case number, so memory stays flat at
 any size.
+
+Times are written in UTC (ISO 8601 with the offset, `2026-12-01T03:30:00+00:00`) and deadlines as
+UTC days, whoever exports: the back office's per-person time zone does not reach the file.
 """
 
 import csv

@@ -12,10 +12,10 @@ from types import SimpleNamespace
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from cases.choices import LetterKind
 from cases.money import format_amount
+from cases.services.regulation import program_today
 
 from . import wording
 
@@ -83,7 +83,8 @@ def render(case, letter, source: tuple[str, str] | None = None) -> Rendered:
     sentence, citation = wording.REQUIRED[letter.kind]
     html = render_to_string("letters/layout.html", {
         **facts, "subject": subject, "body": body, "required_sentence": sentence, "citation": citation,
-        "today": timezone.localdate().strftime("%B %-d, %Y"),
+        # The program's day, as its other dates: not the zone of whoever opens the preview.
+        "today": program_today(case.program).strftime("%B %-d, %Y"),
         "show_amount": letter.kind != LetterKind.ACKNOWLEDGEMENT,
     })
     return Rendered(subject[:200], html)

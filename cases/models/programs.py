@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -7,10 +5,11 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 from cases.approval_rules import default_approval_actions, validate_approval_actions
 from cases.choices import DEFAULT_LEVELS, ApiScope, ConsumerRegulation
+from cases.time_zones import is_time_zone
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if not is_time_zone(value):
         raise ValidationError(f"{value!r} is not an IANA time zone (e.g. America/New_York).")
 
 

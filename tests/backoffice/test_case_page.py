@@ -235,15 +235,15 @@ def test_timeline_notes_and_files_show_labels_changes_and_local_times(supervisor
     with timezone.override(zone):
         body = _body(supervisor_client.get(case_url(case)))
         events = list(case.events.order_by("-created", "-id"))
-        stamps = [f'<time datetime="{_local(e.created, "c")}">{_local(e.created, "Y-m-d H:i")}</time>' for e in events]
+        stamps = [f'<time datetime="{_local(e.created, "c")}">{_local(e.created, "Y-m-d H:i T")}</time>' for e in events]
         positions = [body.index(stamp) for stamp in stamps]
         assert positions == sorted(positions)  # newest first
         note = events[0]
-        assert f'<p class="sub">user:sue · {_local(note.created, "Y-m-d H:i")}</p>' in body
+        assert f'<p class="sub">user:sue · {_local(note.created, "Y-m-d H:i T")}</p>' in body
         evidence = case.evidence.get()
-        assert f'<td>{_local(evidence.created, "Y-m-d H:i")}<div class="sub">user:sue</div></td>' in body
+        assert f'<td>{_local(evidence.created, "Y-m-d H:i T")}<div class="sub">user:sue</div></td>' in body
         assert f'<td><a href="/cases/{case.number}/evidence/{evidence.pk}/" download>receipt.png</a>' in body
-        assert f'<dt>Dispute date</dt><dd>{_local(case.dispute_date, "Y-m-d H:i")}</dd>' in body
+        assert f'<dt>Dispute date</dt><dd>{_local(case.dispute_date, "Y-m-d H:i T")}</dd>' in body
     assert '<td>Transaction receipt</td>' in body and f'<td class="num">{len(PNG)} B</td>' in body
     assert '<b>File chargeback</b> <span class="muted">Created → Chargeback filed</span>' in body
     assert '<b>Evidence added</b> receipt.png <span class="muted">(Transaction receipt)</span>' in body

@@ -1,14 +1,14 @@
 """The queue: the shared filters as a GET form, search, sort, per-status counts, pages of 50, query budget."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import lifecycle
-from cases.backoffice.templatetags import relative_deadline
+from cases.backoffice.times import relative_deadline
 from cases.models import Case
 from tests.factories import TransactionFactory, make_case
 
@@ -35,7 +35,9 @@ def test_rows_show_every_column(analyst_client, program):
     assert "level_1" in body
     days = (case.next_deadline - lifecycle.today()).days
     assert f">in {days} days</time>" in body
-    assert f'{case.created:%Y-%m-%d}<div class="sub">{case.created:%H:%M}</div>' in body
+    assert f'{case.created:%Y-%m-%d}<div class="sub">{case.created:%H:%M} UTC</div>' in body
+    assert f'<time datetime="{case.next_deadline}">{case.next_deadline}</time> <span class="deadline-end">ends 23:59 UTC' \
+        in body
     table = body[body.index('<table class="grid queue-table">'):body.index("</table>")]
     header = table[:table.index("</thead>")]
     row = table[table.index("<tbody>"):table.index("</tr>", table.index("<tbody>"))]
@@ -74,11 +76,12 @@ def test_overdue_filter_and_deadline_colours(analyst_client, program):
 
 
 def test_relative_deadline_words():
-    today = lifecycle.today()
-    assert relative_deadline(today + timedelta(days=3), today) == ("in 3 days", "soon")
-    assert relative_deadline(today + timedelta(days=30), today) == ("in 30 days", "later")
-    assert relative_deadline(today - timedelta(days=1), today) == ("overdue 1 day", "overdue")
-    assert relative_deadline(today, today) == ("today", "urgent")
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    today = now.date()
+    assert relative_deadline(today + timedelta(days=3), now, UTC) == ("in 3 days", "soon")
+    assert relative_deadline(today + timedelta(days=30), now, UTC) == ("in 30 days", "later")
+    assert relative_deadline(today - timedelta(days=1), now, UTC) == ("overdue 1 day", "overdue")
+    assert relative_deadline(today, now, UTC) == ("today", "urgent")
 
 
 def test_per_status_counts_ignore_the_status_filter(analyst_client, program):
@@ -139,5 +142,5 @@ def test_created_is_shown_in_the_configured_time_zone(analyst_client, program, s
     from zoneinfo import ZoneInfo
 
     local = case.created.astimezone(ZoneInfo(zone))
-    expected = f'{local:%Y-%m-%d}<div class="sub">{local:%H:%M}</div>'
+    expected = f'{local:%Y-%m-%d}<div class="sub">{local:%H:%M} {local:%Z}</div>'
     assert expected in analyst_client.get("/cases/").content.decode()

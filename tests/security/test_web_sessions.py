@@ -129,7 +129,7 @@ def test_every_back_office_post_needs_a_csrf_token(posted, supervisor):
     client = logged_in(supervisor, enforce_csrf_checks=True)
     urls = dict(_post_urls(case, evidence))
     assert {"login", "logout", "case_note", "case_deadlines", "case_reviewed", "case_amount", "case_transition",
-            "case_evidence", "case_provisional_credit"} <= set(urls)
+            "case_evidence", "case_provisional_credit", "profile"} <= set(urls)
     events = CaseEvent.objects.count()
     for name, url in urls.items():
         response = client.post(url, {"text": "x", "note": "x", "amount": "1.00", "level": "level_2"})

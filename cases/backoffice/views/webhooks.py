@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views import View
 
 from cases.backoffice.views.base import BackOfficeMixin, actor_for, redirect_after_post
@@ -106,10 +108,21 @@ class ReplayDeliveryView(SupervisorMixin, View):
         return redirect_after_post(request, reverse("cases:webhook_detail", args=[endpoint_id]))
 
 
+def replay_since(value: str):
+    """The form's date and time: without an offset it is the viewer's (their time zone's), as shown."""
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) and len(value) <= 40 else None
+    except ValueError:
+        parsed = None
+    if parsed is not None and timezone.is_naive(parsed):
+        return parse_when(timezone.make_aware(parsed).isoformat())
+    return parse_when(value)
+
+
 class ReplayFailedView(SupervisorMixin, View):
     def post(self, request, endpoint_id):
         endpoint = _endpoint(endpoint_id)
-        since = parse_when(request.POST.get("since", ""))
+        since = replay_since(request.POST.get("since", ""))
         if since is None:
             messages.error(request, "Give a date and time to replay from, e.g. 2026-11-30T08:00.")
         else:
