@@ -149,6 +149,7 @@ def run(report: Report, server_env: dict[str, str], *, deliveries: int, runs: in
         connection.close()
         log(f"webhooks: {deliveries:,} due deliveries written; starting worker and beat")
         started = time.monotonic()
+        # The webhook worker consumes the default queue only, as in production; letters have their own.
         worker = procs.start("worker", [sys.executable, "-m", "celery", "-A", "disputes_site", "worker",
                                         "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel", "WARNING"])
         procs.start("beat", [sys.executable, "-m", "celery", "-A", "disputes_site", "beat", "--loglevel", "WARNING",

@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+from kombu import Exchange, Queue
+
 from disputes_site.database import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -257,6 +259,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 # One queue name per deployment; a test run sets its own so it never takes another run's messages.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "disputes")
+# Letters render a PDF each (a few hundred milliseconds) and wait on a mail server: they go to a queue
+# of their own, so a burst of letters (or a mail server that is down) never holds webhooks, network
+# filings or the relay behind it. A worker started without -Q consumes both queues; production runs
+# one worker per queue (docs/operations.md).
+CELERY_LETTERS_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.letters"
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name)
+                           for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_LETTERS_QUEUE))
+CELERY_TASK_ROUTES = {"cases.send_letters": {"queue": CELERY_LETTERS_QUEUE, "routing_key": CELERY_LETTERS_QUEUE}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

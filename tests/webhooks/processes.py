@@ -54,7 +54,8 @@ class Engine:
         return process
 
     def worker(self, concurrency: int = 2, name: str = "worker") -> subprocess.Popen:
-        return self._start(name, ["worker", "--pool", "prefork", "--concurrency", str(concurrency), "-Q", self.queue,
+        queues = f"{self.queue},{self.queue}.letters"  # the run's queue and its letters queue (settings)
+        return self._start(name, ["worker", "--pool", "prefork", "--concurrency", str(concurrency), "-Q", queues,
                                   "--without-mingle", "--without-gossip", "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h",
                                   "--loglevel", "INFO"], "ready.")
 
