@@ -179,7 +179,17 @@ def test_a_zone_that_vanished_from_the_system_falls_back_to_the_site_zone(db, ca
 
 
 def test_manager_view_approvals_and_dashboard_name_their_zone(db, case):
+    from cases.actors import Actor
+    from cases.services.approvals import approval_request
+    from tests.factories import ProgramFactory
+
+    gated = ProgramFactory(program_id="prog_gated", approval_actions=["accept"])
+    represented = make_case(gated, path=["file_chargeback", "record_representment"])
+    approval_request(case=represented, action="accept", actor=Actor.for_user(make_user("bob", "supervisor")),
+                     reason="Signed delivery receipt.")
     supervisor = viewer("sue_ny", "America/New_York", role="supervisor")
+    approvals = _body(supervisor.get("/approvals/"))
+    assert '<td>user:bob<div class="sub">2026-11-30 22:30 EST</div></td>' in approvals
     team = _body(supervisor.get("/team/"))
     assert "on 2026-12-01 (the UTC day" in team
     dashboard = _body(supervisor.get("/dashboard/"))
@@ -221,3 +231,25 @@ def test_relative_deadline_counts_on_the_viewer_s_calendar():
     assert times.deadline_ends(date(2026, 12, 4)) == datetime(2026, 12, 5, tzinfo=UTC)
     assert times.deadline_ends(date(2026, 12, 4)) - timedelta(minutes=1) == times.deadline_last_minute(
         date(2026, 12, 4), UTC)
+
+
+def test_every_time_of_day_in_a_back_office_template_names_its_zone():
+    """A template that shows a time of day with Django's `date` filter shows the zone too (T, e or
+    O in the format) or uses the `moment` filter; letters are the program's and are not scanned."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    clock = re.compile(r"\|(?:date|time):\s*(['\"])(.*?)\1")
+    templates = Path(settings.BASE_DIR) / "templates"
+    unnamed = []
+    for path in sorted(templates.rglob("*.html")):
+        if "letters" in path.parts:
+            continue
+        for quote_format in clock.findall(path.read_text()):
+            fmt = quote_format[1]
+            if fmt != "c" and re.search(r"[HhGgiAaPs]", fmt) and not re.search(r"[TeO]", fmt):
+                unnamed.append(f"{path.relative_to(templates)}: {fmt}")
+    assert not unnamed, unnamed
+    assert len(list(templates.rglob("*.html"))) > 20  # the scan saw the templates

@@ -117,3 +117,30 @@ def test_the_queue_fits_a_1440_pixel_screen_at_its_default_columns(page, demo_ca
         # no sideways scrolling inside the table
         assert sizes["table"] <= sizes["wrap"], f"{sizes['table']} > {sizes['wrap']}: {sizes['columns']}"
         assert sizes["right"] <= 1440, sizes
+
+
+def test_a_supervisor_in_new_york_reads_team_approvals_and_regulation_in_the_zone(page, demo_cases, team):
+    from cases.actors import Actor
+    from cases.services import profiles
+    from cases.services.approvals import approval_request
+    from tests.factories import ProgramFactory, make_case, make_user
+    from tests.regulation.helpers import regulated_case
+
+    profiles.profile_set_time_zone(user=team["supervisor"], time_zone="America/New_York")
+    gated = ProgramFactory(program_id="prog_gated", approval_actions=["accept"])
+    represented = make_case(gated, path=["file_chargeback", "record_representment"])
+    asked = approval_request(case=represented, action="accept", actor=Actor.for_user(make_user("bob", "supervisor")),
+                             reason="Signed delivery receipt.")
+    regulated = regulated_case(demo_cases)
+    login(page, "sue")
+    page.goto("/team/")
+    expect(page.locator("main")).to_contain_text("(the UTC day")
+    screenshot(page, "tz_06_team_new_york")
+    page.goto("/approvals/")
+    expect(page.locator("main")).to_contain_text(date_filter(asked.requested_at.astimezone(NEW_YORK), "Y-m-d H:i T"))
+    screenshot(page, "tz_07_approvals_new_york")
+    page.goto(f"/cases/{regulated.number}/")
+    expect(page.locator("#regulation-steps caption")).to_have_text(
+        f"Due dates are business days in {regulated.program.time_zone}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440  # the side panel holds its table
+    screenshot(page, "tz_08_regulated_case_new_york")
