@@ -4,20 +4,16 @@ signature; errors are Mastercom's `Errors` model."""
 
 from __future__ import annotations
 
-import functools
-import logging
 import uuid
 
 from django.http import JsonResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 
 from cases.gateways import packaging
 from network_simulator import auth, state, wire
 from network_simulator.models import SimAnswer, SimClaim, SimFiling
 from network_simulator.wire import BadRequest
 
-log = logging.getLogger(__name__)
 NETWORK = state.MASTERCARD
 PAGE_SIZE = 2000
 
@@ -32,35 +28,21 @@ def errors(status: int, description: str, reason_code: str = "INVALID_REQUEST", 
     return JsonResponse(error_body(description, reason_code, details=details), status=status)
 
 
-def endpoint(*methods):
-    def decorator(view):
-        @csrf_exempt
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                return errors(405, f"{request.method} is not allowed here.", "METHOD_NOT_ALLOWED")
-            refused = auth.check_mastercard(request)
-            if refused is not None:
-                # Mastercard's API gateway shape for authentication failures.
-                return JsonResponse({"Errors": {"Error": [{"Source": "OAuth", "ReasonCode": refused.reason.upper(),
-                                                           "Description": refused.message, "Recoverable": False}]}},
-                                    status=401)
-            try:
-                return view(request, *args, **kwargs)
-            except BadRequest as bad:
-                return errors(bad.status, bad.message, bad.code)
-            except Exception:  # noqa: BLE001 - the simulator answers like a network: 500, never a crash
-                log.exception("simulator error on %s %s", request.method, request.path)
-                return errors(500, "Internal error in the simulated network.", "INTERNAL_ERROR")
-        return wrapper
-    return decorator
+def _authenticate(request) -> JsonResponse | None:
+    refused = auth.check_mastercard(request)
+    if refused is None:
+        return None
+    # Mastercard's API gateway shape for authentication failures.
+    return JsonResponse({"Errors": {"Error": [{"Source": "OAuth", "ReasonCode": refused.reason.upper(),
+                                               "Description": refused.message, "Recoverable": False}]}},
+                        status=401)
+
+
+endpoint = wire.endpoints(errors, _authenticate)
 
 
 def _claim(claim_id: str) -> SimClaim:
-    claim = SimClaim.objects.filter(network=NETWORK, claim_id=claim_id).first()
-    if claim is None:
-        raise BadRequest(f"Claim {claim_id} was not found.", "CLAIM_NOT_FOUND", 404)
-    return claim
+    return wire.claim_or_404(NETWORK, claim_id, "Claim")
 
 
 def _client_reference(message_text: str) -> str:
@@ -164,7 +146,7 @@ def claim(request, claim_id):
 
 # --- chargebacks ----------------------------------------------------------------------------------
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 def chargebacks(request, claim_id):
     claim = _claim(claim_id)
     body = wire.json_body(request)
@@ -235,7 +217,7 @@ def acknowledge(request):
 
 # --- case filing ----------------------------------------------------------------------------------
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 def cases(request):
     body = wire.json_body(request)
     case_type = wire.text(body, "caseType", max_length=1)

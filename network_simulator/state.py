@@ -194,6 +194,22 @@ def _schedule_chargeback_answer(claim: SimClaim, filing: SimFiling, outcome: rul
                 reason="The acquirer filed pre-arbitration with new evidence.")
 
 
+def queue_representment(claim: SimClaim, *, amount_minor: int, documents: list[dict], reason: str) -> SimAnswer:
+    """An acquirer's second presentment placed in the issuer's queue now, whatever the claim's state
+    (the sandbox controls, control_views.py): the same rows a scheduled representment makes."""
+    mastercard = claim.network == MASTERCARD
+    with atomic():
+        second = SimFiling.objects.create(
+            claim=claim, network=claim.network, kind="second_presentment", filed_by="A", reference=new_id(),
+            amount_minor=amount_minor, currency=claim.currency, reason_code="2700", message_text=reason[:100],
+            visible_at=timezone.now(),
+            documents=[{"name": d["name"], "content_type": d["content_type"]} for d in documents])
+        return _answer(claim, issuer_chargeback(claim), queue="Unworked" if mastercard else "AwaitingAction",
+                       kind="representment", delay=timedelta(0), item_id=second.reference,
+                       progress_state="CB1-SECOND-PRESENTMENT", ack_reference=second.reference,
+                       amount_minor=amount_minor, documents=documents, reason=reason)
+
+
 def file_case(claim: SimClaim, *, kind: str, client_reference: str, customer_number: str = "", amount_minor: int,
               currency: str, reason_code: str, message_text: str = "", documents=()) -> SimFiling:
     """The issuer's pre-arbitration or arbitration filing and the acquirer's (or ruling's) answer."""

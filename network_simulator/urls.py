@@ -1,8 +1,10 @@
-"""The simulator's URLs: Mastercom v6 under /mastercom/, the VROL-style wire under /vrol/."""
+"""The simulator's URLs: Mastercom v6 under /mastercom/, the VROL-style wire under /vrol/, the
+sandbox controls under /control/ (control.py)."""
 
 from django.http import JsonResponse
 from django.urls import path
 
+from network_simulator import control_views as control
 from network_simulator import mastercom as mc
 from network_simulator import vrol
 
@@ -37,4 +39,7 @@ urlpatterns = [
     path("vrol/v1/queues", vrol.queue_names),
     path("vrol/v1/queues/<str:name>", vrol.queue),
     path("vrol/v1/queues/<str:name>/read", vrol.mark_read),
+    path("control/v1/state", control.control_state),
+    path("control/v1/hold-filings", control.hold_filings),
+    path("control/v1/queue-items", control.queue_items),
 ]

@@ -5,11 +5,9 @@ exposes; not Visa's: see cases/gateways/vrol.py and docs/networks.md). HTTP Basi
 from __future__ import annotations
 
 import functools
-import logging
 
 from django.http import JsonResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 
 from cases.gateways import packaging
 from cases.gateways.base import Document
@@ -17,7 +15,6 @@ from network_simulator import auth, state, wire
 from network_simulator.models import SimAnswer, SimClaim, SimFiling
 from network_simulator.wire import BadRequest
 
-log = logging.getLogger(__name__)
 NETWORK = state.VISA
 MAX_ATTACHMENTS = 20
 
@@ -26,33 +23,19 @@ def errors(status: int, message: str, code: str = "INVALID_REQUEST") -> JsonResp
     return JsonResponse({"errors": [{"code": code, "message": message}]}, status=status)
 
 
-def endpoint(*methods):
-    def decorator(view):
-        @csrf_exempt
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                return errors(405, f"{request.method} is not allowed here.", "METHOD_NOT_ALLOWED")
-            if not auth.check_basic(request):
-                response = errors(401, "Valid user id and password are required.", "UNAUTHORIZED")
-                response["WWW-Authenticate"] = 'Basic realm="vrol"'
-                return response
-            try:
-                return view(request, *args, **kwargs)
-            except BadRequest as bad:
-                return errors(bad.status, bad.message, bad.code)
-            except Exception:  # noqa: BLE001 - answer like a network: 500, never a crash
-                log.exception("simulator error on %s %s", request.method, request.path)
-                return errors(500, "Internal error in the simulated network.", "INTERNAL_ERROR")
-        return wrapper
-    return decorator
+def _authenticate(request) -> JsonResponse | None:
+    if auth.check_basic(request):
+        return None
+    response = errors(401, "Valid user id and password are required.", "UNAUTHORIZED")
+    response["WWW-Authenticate"] = 'Basic realm="vrol"'
+    return response
+
+
+endpoint = wire.endpoints(errors, _authenticate)
 
 
 def _case(case_number: str) -> SimClaim:
-    claim = SimClaim.objects.filter(network=NETWORK, claim_id=case_number).first()
-    if claim is None:
-        raise BadRequest(f"Case {case_number} was not found.", "CASE_NOT_FOUND", 404)
-    return claim
+    return wire.claim_or_404(NETWORK, case_number, "Case")
 
 
 def _money(body: dict, name: str) -> tuple[int, str]:
@@ -125,7 +108,7 @@ def case_detail(request, case_number):
     })
 
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 @_once
 def dispute(request, body, reference, case_number):
     claim = _case(case_number)
@@ -162,19 +145,19 @@ def _escalate(request, body, reference, case_number, kind):
     return _answered(case, {"status": "SUBMITTED", "caseNumber": claim.claim_id, key: case.reference})
 
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 @_once
 def prearbitration(request, body, reference, case_number):
     return _escalate(request, body, reference, case_number, "prearbitration")
 
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 @_once
 def arbitration(request, body, reference, case_number):
     return _escalate(request, body, reference, case_number, "arbitration")
 
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 @_once
 def prearbitration_response(request, body, reference, case_number, prearbitration_id):
     claim = _case(case_number)
@@ -189,7 +172,7 @@ def prearbitration_response(request, body, reference, case_number, prearbitratio
     return _answered(filing, {"status": "ACCEPTED", "caseNumber": claim.claim_id, "preArbitrationId": case.reference})
 
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 @_once
 def accept(request, body, reference, case_number):
     claim = _case(case_number)
@@ -199,7 +182,7 @@ def accept(request, body, reference, case_number):
     return _answered(filing, {"status": "ACCEPTED", "caseNumber": claim.claim_id})
 
 
-@endpoint("POST")
+@endpoint("POST", filing=True)
 @_once
 def recall(request, body, reference, case_number):
     claim = _case(case_number)

@@ -1,19 +1,30 @@
-"""Plumbing both simulated wires share: JSON bodies, amounts, and the documents a filing carries
-(checked by the same network rules the gateways package by, so the simulator refuses what a real
-network would)."""
+"""Plumbing both simulated wires share: the endpoint decorator (methods, authentication, errors in
+the wire's own shape, never a 500 page), claims found or 404, JSON bodies, amounts, and the
+documents a filing carries (checked by the same network rules the gateways package by, so the
+simulator refuses what a real network would)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
 import json
+import logging
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from cases.gateways import packaging
 from cases.gateways.base import Document, PackagingError
 from cases.money import exponent, is_currency
+from network_simulator import control
+from network_simulator.models import SimClaim
+
+log = logging.getLogger(__name__)
 
 
 class BadRequest(Exception):
@@ -22,6 +33,53 @@ class BadRequest(Exception):
         self.message = message
         self.code = code
         self.status = status
+
+
+# (status, message, code) -> the wire's error response
+ErrorResponse = Callable[[int, str, str], HttpResponse]
+# request -> None when the caller is authenticated, else the wire's refusal
+Authenticate = Callable[[object], HttpResponse | None]
+
+
+def endpoints(errors: ErrorResponse, authenticate: Authenticate):
+    """The `@endpoint(*methods, filing=False)` decorator of one wire: the method is checked, then
+    the caller, then the view runs; BadRequest becomes the wire's error and anything unexpected a
+    500 in the same shape (logged), as a network answers. Every request is counted and a filing
+    answer may be held (the sandbox controls, control.py)."""
+
+    def endpoint(*methods: str, filing: bool = False):
+        def decorator(view):
+            @csrf_exempt
+            @functools.wraps(view)
+            def wrapper(request, *args, **kwargs):
+                control.count(request)
+                if request.method not in methods:
+                    return errors(405, f"{request.method} is not allowed here.", "METHOD_NOT_ALLOWED")
+                refused = authenticate(request)
+                if refused is not None:
+                    return refused
+                try:
+                    response = view(request, *args, **kwargs)
+                except BadRequest as bad:
+                    return errors(bad.status, bad.message, bad.code)
+                except Exception:  # noqa: BLE001 - the simulator answers like a network: 500, never a crash
+                    log.exception("simulator error on %s %s", request.method, request.path)
+                    return errors(500, "Internal error in the simulated network.", "INTERNAL_ERROR")
+                if filing:
+                    control.hold_filing_answer()
+                return response
+            return wrapper
+        return decorator
+
+    return endpoint
+
+
+def claim_or_404(network: str, claim_id: str, noun: str = "Claim") -> SimClaim:
+    """The network's claim (a Mastercom claim, a VROL case), or a 404 naming it."""
+    claim = SimClaim.objects.filter(network=network, claim_id=claim_id).first()
+    if claim is None:
+        raise BadRequest(f"{noun} {claim_id} was not found.", f"{noun.upper()}_NOT_FOUND", 404)
+    return claim
 
 
 def json_body(request) -> dict:

@@ -11,53 +11,20 @@ import pytest
 from oauth1.oauth import OAuth
 
 from cases.gateways import gateway_for
-from cases.gateways.base import Document, Filing, GatewayError
+from cases.gateways.base import GatewayError
 from cases.gateways.keys import load_private_key
 from cases.gateways.mastercom import MastercomGateway, customer_filing_number, reference_token
-from network_simulator.state import merchant_document
 from tests.gateways import simulator
+from tests.gateways.harness import filing_factory, items_for, only_item
 
-PDF = base64.b64decode(merchant_document()["content"])
 FRAUD, DISPUTE = "4837", "4853"
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory):
-    with simulator.running_simulator(tmp_path_factory.mktemp("mastercom-sim"), delay=0) as running:
-        yield running
+filing = filing_factory("mastercard", "USD", "7", DISPUTE)
 
 
 @pytest.fixture
 def gateway(sim) -> MastercomGateway:
     with sim.settings():
         yield gateway_for("mastercard")
-
-
-def filing(amount_minor: int, reason_code: str = DISPUTE, kind: str = "chargeback", **extra) -> Filing:
-    values = {"client_reference": f"ns-{uuid.uuid4().hex}", "kind": kind, "network": "mastercard", "program": "demo",
-              "case_id": f"C-{uuid.uuid4().hex[:8]}", "arn": f"7{uuid.uuid4().int % 10**22:022d}",
-              "reason_code": reason_code, "amount_minor": amount_minor, "currency": "USD",
-              "documents": (Document("letter.pdf", "application/pdf", PDF),)}
-    values.update(extra)
-    return Filing(**values)
-
-
-def items_for(gateway, claim_id: str, timeout: float = 15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [item for item in gateway.read_queues() if item.claim_id == claim_id]
-        if found:
-            return found
-        time.sleep(0.2)
-    return []
-
-
-def only_item(gateway, claim_id: str):
-    found = items_for(gateway, claim_id)
-    assert len(found) == 1, found
-    gateway.acknowledge(found)
-    assert not [i for i in gateway.read_queues() if i.claim_id == claim_id], "acknowledged items leave the queue"
-    return found[0]
 
 
 def test_chargeback_opens_a_claim_and_files_on_it(gateway):
@@ -246,6 +213,26 @@ def test_the_simulator_refuses_a_bad_signature(sim, tmp_path):
     # Signed for another path: the same refusal.
     moved = signed(sim, "POST", "/v6/claims", claim_body(), url_for_signature=f"{sim.url}/mastercom/v6/cases")
     assert moved.status_code == 401
+
+
+def test_a_refused_signature_files_nothing(sim, gateway, tmp_path):
+    """A chargeback whose body was changed after signing, or signed by another key, is refused
+    before the network looks at it: the claim holds no chargeback, and a good filing still goes."""
+    from cases.gateways.keys import ensure_sandbox_key
+
+    claim_id = gateway._open_claim(filing(12_02))[0]
+    path = f"/v6/claims/{claim_id}/chargebacks"
+    body = json.dumps({"amount": "12.02", "currency": "USD", "reasonCode": DISPUTE, "chargebackType": "CHARGEBACK",
+                       "documentIndicator": "false", "messageText": "REFrefused1"})
+    tampered = signed(sim, "POST", path, body, sign_body=body.replace("12.02", "1.02"))
+    other_key = signed(sim, "POST", path, body, key_file=ensure_sandbox_key(tmp_path / "other.pem"))
+    assert (tampered.status_code, other_key.status_code) == (401, 401)
+    assert [r.json()["Errors"]["Error"][0]["ReasonCode"] for r in (tampered, other_key)] == [
+        "BODY_HASH_MISMATCH", "BAD_SIGNATURE"]
+    assert gateway.claim(claim_id)["chargebackDetails"] == []
+    assert signed(sim, "POST", path, body).status_code == 200
+    assert [c["messageText"] for c in gateway.claim(claim_id)["chargebackDetails"]
+            if c["chargebackType"] == "CHARGEBACK"] == ["REFrefused1"]
 
 
 def test_the_simulator_refuses_unsigned_unknown_and_replayed_requests(sim):

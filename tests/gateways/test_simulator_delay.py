@@ -8,9 +8,12 @@ import pytest
 
 from cases.gateways import gateway_for
 from tests.gateways import simulator
-from tests.gateways.test_mastercom import FRAUD, filing
+from tests.gateways.harness import filing_factory
 
 DELAY, WINDOW = 2.0, 4.0
+FRAUD = "4837"
+filing = filing_factory("mastercard", "USD", "7", "4853")
+visa_filing = filing_factory("visa", "EUR", "2", "13.1")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +46,6 @@ def test_the_answer_waits_for_the_delay_and_an_unanswered_claim_closes_after_the
 def test_withdrawing_cancels_the_answer_not_yet_due(sim):
     with sim.settings():
         visa = gateway_for("visa")
-        from tests.gateways.test_vrol import filing as visa_filing
-
         first = visa_filing(20_02)
         claim_id = visa.submit(first).claim_id
         assert visa.submit(visa_filing(20_02, kind="withdraw", claim_id=claim_id, arn=first.arn)).accepted

@@ -1,53 +1,21 @@
 """The VROL-style gateway against a real simulator process over HTTP: every operation, the sandbox
 scenarios at the wire level, lookup by client reference, authentication and bad input."""
 
-import base64
-import time
-import uuid
-
 import httpx
 import pytest
 
 from cases.gateways import gateway_for
-from cases.gateways.base import Document, Filing, GatewayError
-from network_simulator.state import merchant_document
-from tests.gateways import simulator
+from cases.gateways.base import GatewayError
+from tests.gateways.harness import filing_factory, only_item
 
-PDF = base64.b64decode(merchant_document()["content"])
 FRAUD, DISPUTE = "10.4", "13.1"
-
-
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory):
-    with simulator.running_simulator(tmp_path_factory.mktemp("vrol-sim"), delay=0) as running:
-        yield running
+filing = filing_factory("visa", "EUR", "2", DISPUTE)
 
 
 @pytest.fixture
 def gateway(sim):
     with sim.settings():
         yield gateway_for("visa")
-
-
-def filing(amount_minor: int, reason_code: str = DISPUTE, kind: str = "chargeback", **extra) -> Filing:
-    values = {"client_reference": f"ns-{uuid.uuid4().hex}", "kind": kind, "network": "visa", "program": "demo",
-              "case_id": f"C-{uuid.uuid4().hex[:8]}", "arn": f"2{uuid.uuid4().int % 10**22:022d}",
-              "reason_code": reason_code, "amount_minor": amount_minor, "currency": "EUR",
-              "documents": (Document("letter.pdf", "application/pdf", PDF),)}
-    values.update(extra)
-    return Filing(**values)
-
-
-def only_item(gateway, claim_id: str, timeout: float = 15):
-    deadline = time.monotonic() + timeout
-    found = []
-    while time.monotonic() < deadline and not found:
-        found = [item for item in gateway.read_queues() if item.claim_id == claim_id]
-        time.sleep(0 if found else 0.2)
-    assert len(found) == 1, found
-    gateway.acknowledge(found)
-    assert not [i for i in gateway.read_queues() if i.claim_id == claim_id]
-    return found[0]
 
 
 @pytest.mark.parametrize(("amount", "reason_code", "kind", "queue", "represented"), [
