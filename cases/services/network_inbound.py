@@ -14,7 +14,8 @@ each network with a registered gateway:
    the item's kind names the transition (`TRANSITION_FOR_KIND`); the merchant's documents become
    evidence of category `merchant_response`; an audit event `network_response` (webhook
    `case.network_response_received`) records the item. An item whose case is unknown, closed or in
-   a status the step does not fit is kept `unmatched`; an error applying it keeps it `failed`, with
+   a status the step does not fit is kept `unmatched` (one for an unknown claim is applied after
+   all once a case learns that claim id: `messages_for_new_claims`); an error applying it keeps it `failed`, with
    the reason, for a supervisor. A document that breaks the rules (type by content: PDF, JPEG or
    TIFF; at most NETWORK_DOCUMENT_MAX_BYTES) is not added to the case; the case still moves (the
    network's step happened) and the message names the refused file.
@@ -29,6 +30,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import gateways
@@ -143,6 +145,21 @@ def network_poll(network: str) -> dict[str, int]:
     return dict(counts)
 
 
+def messages_for_new_claims(claims) -> int:
+    """Items kept `unmatched` because no case knew their claim id yet go back to `received`, for the
+    next poll to apply: the poll may read a network's answer before the acknowledgement naming the
+    claim is recorded (a worker killed after sending, a network that answers at once). `claims` are
+    (network, claim id) pairs a case has just learned; returns the items put back."""
+    claims = {(network, claim_id) for network, claim_id in claims if claim_id}
+    if not claims:
+        return 0
+    waiting = Q()
+    for network, claim_id in claims:
+        waiting |= Q(network=network, claim_id=claim_id)
+    return NetworkMessage.objects.filter(waiting, state=NetworkMessageState.UNMATCHED, case__isnull=True).update(
+        state=NetworkMessageState.RECEIVED, error="", applied_at=None)
+
+
 def _find_cases(messages: list[NetworkMessage]) -> dict[int, Case | None]:
     """Each message's case: by the submission it answers, else by the network's claim id."""
     references = {m.client_reference for m in messages if m.client_reference}
@@ -226,6 +243,7 @@ def _apply(message: NetworkMessage, number: int | None) -> str:
     if message.claim_id and not case.network_claim_id:
         case.network_claim_id = message.claim_id
         Case.objects.filter(pk=case.pk).update(network_claim_id=message.claim_id)
+        messages_for_new_claims([(message.network, message.claim_id)])
     error = "; ".join(f"{d['name']}: {d['refused']}" for d in refused)
     message.documents = documents
     NetworkMessage.objects.filter(pk=message.pk).update(

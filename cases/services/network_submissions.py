@@ -48,6 +48,7 @@ from cases.gateways.base import Document, Filing, FilingResult, GatewayError, Pa
 from cases.models import Case, CaseEvent, Evidence, NetworkMessage, NetworkSubmission
 from cases.services import outbox
 from cases.services.events import event_record, event_record_many
+from cases.services.network_inbound import messages_for_new_claims
 
 logger = logging.getLogger(__name__)
 
@@ -405,6 +406,8 @@ def _record_acknowledged(pairs, now) -> None:
     for case_id, claim_id in claim_ids.items():
         Case.objects.filter(pk=case_id).update(network_claim_id=claim_id, version=F("version") + 1, updated=now)
     by_case = {row.case_id: (row, result) for row, result in pairs}
+    # An answer the poll read before this acknowledgement was kept unmatched: the next poll applies it.
+    messages_for_new_claims((by_case[case_id][0].network, claim_id) for case_id, claim_id in claim_ids.items())
     by_network = defaultdict(list)
     for row, _ in pairs:
         by_network[row.network].append(row.case_id)

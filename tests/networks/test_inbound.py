@@ -191,3 +191,34 @@ def test_leftover_received_items_are_applied_by_the_next_poll(program, network):
     networks_poll()
     assert NetworkMessage.objects.get().state == "applied"
     assert NetworkMessage.objects.get().applied_at <= timezone.now()
+
+
+def test_an_answer_read_before_the_case_knew_its_claim_is_applied_once_it_does(program, network):
+    """The poll reads the network's answer before the acknowledgement naming the claim is recorded
+    (a worker killed after sending, a network that answers at once): the item waits `unmatched`,
+    and once the case learns the claim id the next poll applies it, once."""
+    case = make_case(program, path=("file_chargeback",))
+    network.push("representment", "CLM000001", message_id="EARLY", amount_minor=10000, currency="USD")
+    assert networks_poll()["mastercard"] == {"read": 1, "unmatched": 1, "acknowledged": 1}
+    assert NetworkMessage.objects.get().state == "unmatched"
+    subs.submissions_send(list(NetworkSubmission.objects.filter(case=case).values_list("pk", flat=True)))
+    case.refresh_from_db()
+    assert case.network_claim_id == "CLM000001"
+    message = NetworkMessage.objects.get()
+    assert (message.state, message.error) == ("received", "")
+    assert networks_poll()["mastercard"] == {"read": 0, "applied": 1}
+    case.refresh_from_db()
+    assert case.status == "chargeback_represented"
+    assert NetworkMessage.objects.get().state == "applied"
+    assert CaseEvent.objects.filter(case=case, transition="record_representment").count() == 1
+    networks_poll()
+    assert CaseEvent.objects.filter(case=case, transition="record_representment").count() == 1
+
+
+def test_an_unmatched_item_of_another_claim_stays_unmatched(program, network):
+    filed_and_acknowledged(program)
+    network.push("representment", "CLM-NOBODY", message_id="M-9")
+    networks_poll()
+    filed_and_acknowledged(program)
+    networks_poll()
+    assert NetworkMessage.objects.get(message_id="M-9").state == "unmatched"
