@@ -256,6 +256,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_celery_dir / "processed"),
         "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
+        # How often an idle (or busy: prefetch 1) worker looks for a message. kombu's default, 1 s,
+        # costs up to a second per task, so a burst of tasks queued up behind the beat schedules.
+        "polling_interval": float(os.environ.get("CELERY_FILESYSTEM_POLL_SECONDS", "0.1")),
     }
 # One queue name per deployment; a test run sets its own so it never takes another run's messages.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "disputes")

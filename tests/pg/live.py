@@ -85,12 +85,13 @@ class LiveServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, tmp_dir: Path, database_env: dict | None = None) -> "LiveServer":
+    def start(self, tmp_dir: Path, database_env: dict | None = None, env: dict | None = None) -> "LiveServer":
         """`database_env` replaces DATABASE_URL (the PostgreSQL test database) with other variables;
-        a None value removes one (no DATABASE_URL: the default SQLite file, SQLITE_PATH)."""
+        a None value removes one (no DATABASE_URL: the default SQLite file, SQLITE_PATH). `env` adds
+        other settings (a broker, the network gateways)."""
         self.log_path = tmp_dir / f"gunicorn-{self.port}.log"
         database_env = {"DATABASE_URL": database_url()} if database_env is None else database_env
-        env = {**os.environ, **database_env, "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
+        env = {**os.environ, **(env or {}), **database_env, "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
                "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "EVIDENCE_ROOT": str(tmp_dir / "evidence"),
                "LOG_LEVEL": "WARNING"}
         env = {name: value for name, value in env.items() if value is not None}

@@ -2,7 +2,9 @@
 against the test database, on a queue of their own (so a run never takes another run's messages).
 
 RabbitMQ is the service at TEST_BROKER_URL (default amqp://guest:guest@127.0.0.1:5672//);
-scripts/test-postgres.sh makes sure it answers before these tests run.
+scripts/test-postgres.sh makes sure it answers before these tests run. The SQLite suite's network
+tests (tests/network_e2e/) run the same processes on a SQLite file and kombu's filesystem broker
+(`database` and `broker_url`, `extra` for their other settings).
 """
 
 import os
@@ -29,13 +31,18 @@ class Engine:
     broker_url: str = BROKER_URL
     queue: str = field(default_factory=lambda: f"disputes-test-{uuid.uuid4().hex[:12]}")
     processes: list = field(default_factory=list)
+    # The variables naming the database (a None value removes one); None: the PostgreSQL test database.
+    database: dict | None = None
+    extra: dict = field(default_factory=dict)  # more settings for every process
 
     def env(self, **extra) -> dict:
-        return {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
-                "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "CELERY_BROKER_URL": self.broker_url,
-                "CELERY_QUEUE": self.queue, "CELERY_WORKER_ENABLE_REMOTE_CONTROL": "0",
-                "WEBHOOK_ALLOW_PRIVATE_URLS": "1", "OUTBOX_LEASE_SECONDS": "20", "LOG_LEVEL": "INFO",
-                "EVIDENCE_ROOT": str(self.tmp_dir / "evidence"), **extra}
+        database = {"DATABASE_URL": database_url()} if self.database is None else self.database
+        env = {**os.environ, **database, "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings",
+               "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "CELERY_BROKER_URL": self.broker_url,
+               "CELERY_QUEUE": self.queue, "CELERY_WORKER_ENABLE_REMOTE_CONTROL": "0",
+               "WEBHOOK_ALLOW_PRIVATE_URLS": "1", "OUTBOX_LEASE_SECONDS": "20", "LOG_LEVEL": "INFO",
+               "EVIDENCE_ROOT": str(self.tmp_dir / "evidence"), **self.extra, **extra}
+        return {name: value for name, value in env.items() if value is not None}
 
     def _start(self, name: str, args: list[str], ready: str, **env) -> subprocess.Popen:
         log = self.tmp_dir / f"{name}-{uuid.uuid4().hex[:6]}.log"
@@ -79,6 +86,8 @@ class Engine:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
+        if not self.broker_url.startswith("amqp"):
+            return  # the filesystem broker's folders go with the test's temporary folder
         with Connection(self.broker_url, connect_timeout=5) as conn:
             channel = conn.default_channel
             for queue in (self.queue,):
