@@ -8,7 +8,8 @@ ANALYST_PERMISSIONS = _VIEW + ["add_case", "change_case", "add_case_note", "add_
                                "add_claim", "change_claim", "manage_provisional_credit", "take_case"] + list(
     lifecycle.ANALYST_TRANSITIONS)
 SUPERVISOR_PERMISSIONS = ANALYST_PERMISSIONS + ["edit_case_deadlines", "mark_case_reviewed", "manage_webhooks",
-                                                 "assign_case", "decide_approval"] + [
+                                                 "assign_case", "decide_approval",
+                                                 "view_network_exceptions"] + [
     t for t in lifecycle.SUPERVISOR_TRANSITIONS if t not in lifecycle.ANALYST_TRANSITIONS
 ]
 ROLES = {"analyst": ANALYST_PERMISSIONS, "supervisor": SUPERVISOR_PERMISSIONS}

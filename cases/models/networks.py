@@ -45,6 +45,8 @@ class NetworkSubmission(OutboxRow):
 
     class Meta(OutboxRow.Meta):
         ordering = ["created", "id"]
+        # Supervisors (cases/roles.py): the page of failed submissions and unmatched messages.
+        permissions = [("view_network_exceptions", "Can see failed network submissions and unmatched messages")]
         indexes = [
             *OutboxRow.Meta.indexes,
             models.Index(fields=["state", "-created"], name="netsubmission_state_idx",

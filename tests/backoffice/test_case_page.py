@@ -203,7 +203,8 @@ def test_case_page_query_budget_is_constant(analyst_client, analyst, program, dj
     quiet = make_case(program)
     with CaptureQueriesContext(connection) as few:
         assert analyst_client.get(case_url(quiet)).status_code == 200
-    # session, user, permissions (2), the case, its events, files, letters, approvals, saved views, assignable people
+    # session, user, permissions (2), the case, its events, files, letters, approvals, saved views, its network
+    # submissions (a Mastercard case; its network messages too once it has a submission or a claim id)
     assert len(few) <= 11
     busy = make_case(program)
     actor = Actor.for_user(analyst)

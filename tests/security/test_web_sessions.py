@@ -111,7 +111,8 @@ def _post_urls(case, evidence):
         if pattern.name == "webhook_demo_receiver":
             continue  # a machine-to-machine receiver checked by signature, off outside development
         kwargs = {"number": case.number, "name": "withdraw", "evidence_id": evidence.pk, "endpoint_id": "we_0",
-                  "delivery_id": 1, "action": "grant", "request_id": 1, "decision": "approve", "view_id": 1}
+                  "delivery_id": 1, "action": "grant", "request_id": 1, "decision": "approve", "view_id": 1,
+                  "submission_id": 1}
         yield pattern.name, reverse(f"cases:{pattern.name}",
                                     kwargs={k: v for k, v in kwargs.items() if k in pattern.pattern.converters})
 
@@ -129,7 +130,8 @@ def test_every_back_office_post_needs_a_csrf_token(posted, supervisor):
     client = logged_in(supervisor, enforce_csrf_checks=True)
     urls = dict(_post_urls(case, evidence))
     assert {"login", "logout", "case_note", "case_deadlines", "case_reviewed", "case_amount", "case_transition",
-            "case_evidence", "case_provisional_credit", "profile"} <= set(urls)
+            "case_evidence", "case_provisional_credit", "profile",
+            "case_submission_retry"} <= set(urls)
     events = CaseEvent.objects.count()
     for name, url in urls.items():
         response = client.post(url, {"text": "x", "note": "x", "amount": "1.00", "level": "level_2"})

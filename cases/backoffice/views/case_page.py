@@ -12,8 +12,9 @@ from cases.backoffice import display
 from cases.backoffice.forms import AmountForm, DeadlinesForm, EvidenceForm, NoteForm, ReviewForm
 from cases.backoffice.views.approvals import request_rows
 from cases.backoffice.views.base import BackOfficeMixin, case_or_404
+from cases.backoffice.views.networks import network_panel
 from cases.backoffice.views.regulation import regulation_panel
-from cases.choices import EventKind
+from cases.choices import EventKind, NetworkMessageKind, NetworkSubmissionKind
 from cases.services.assignment import assignable_users
 
 FORM_PANELS = {"note": "can_note", "evidence": "can_upload", "deadlines": "can_edit_deadlines",
@@ -54,7 +55,8 @@ def case_capabilities(user, case, *, evidence_count: int) -> dict:
 HEADLINES = {EventKind.CREATED: "Case created", EventKind.NOTE: "Note", EventKind.AMOUNT: "Disputed amount changed",
              EventKind.REGULATION: "Regulatory clock", EventKind.CREDIT: "Provisional credit",
              EventKind.LETTER: "Letter sent", EventKind.REG_DUE_SOON: "Regulatory deadline approaching",
-             EventKind.REG_DUE_12H: "Resolution deadline in 12 hours", EventKind.ASSIGNMENT: "Assignee changed"}
+             EventKind.REG_DUE_12H: "Resolution deadline in 12 hours", EventKind.ASSIGNMENT: "Assignee changed",
+             EventKind.NETWORK_SUBMISSION: "Network submission", EventKind.NETWORK_RESPONSE: "Network response"}
 
 
 def timeline_entries(events) -> list[dict]:
@@ -76,16 +78,33 @@ def timeline_entries(events) -> list[dict]:
             entry["changes"] = display.change_rows(event["changes"])
         elif kind in (EventKind.CREDIT, EventKind.LETTER, EventKind.REG_DUE_SOON, EventKind.REG_DUE_12H):
             entry["detail"] = event["transition"].replace("_", " ")
+        elif kind in (EventKind.NETWORK_SUBMISSION, EventKind.NETWORK_RESPONSE):
+            entry["detail"] = network_event_detail(kind, event["changes"])
         entries.append(entry)
     return entries
 
 
-def evidence_rows(case, files) -> list[dict]:
-    """The evidence table's rows (rows of selectors.case_evidence_files)."""
+def network_event_detail(kind, changes) -> str:
+    """One line for a network event: the step or item kind, its state and references."""
+    changes = changes if isinstance(changes, dict) else {}
+    labels = dict(NetworkSubmissionKind.choices) if kind == EventKind.NETWORK_SUBMISSION else dict(
+        NetworkMessageKind.choices)
+    parts = [labels.get(changes.get("kind"), str(changes.get("kind") or "")), str(changes.get("state") or "")]
+    for key in ("network_reference", "network_claim_id", "message_id"):
+        if changes.get(key):
+            parts.append(f"{key.replace('_', ' ')} {changes[key]}")
+    return " · ".join(part for part in parts if part)
+
+
+def evidence_rows(case, files, network: dict | None = None) -> list[dict]:
+    """The evidence table's rows (rows of selectors.case_evidence_files), each file the case's
+    network would refuse flagged with the network's name."""
+    refused = {p["evidence_id"] for p in network["evidence_problems"]} if network else set()
     return [{"url": reverse("cases:evidence_download", args=[case.number, f["id"]]), "name": f["original_name"],
              "content_type": f["content_type"], "category": display.choice_label(f["category"]),
              "size": display.filesize(f["size"]), "created": f["created"],
-             "uploaded_by": f["uploaded_by"], "description": f["description"]} for f in files]
+             "uploaded_by": f["uploaded_by"], "description": f["description"],
+             "refused_by": network["network"] if f["id"] in refused else ""} for f in files]
 
 
 def render_case_page(request, case, *, forms: dict | None = None, status: int = 200):
@@ -99,12 +118,13 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
     timeline = timeline_entries(selectors.case_timeline(case))
+    network = network_panel(request, case, files)
     context = {
         "case": case,
         "transaction": case.transaction,
         "merchant": case.transaction.merchant,
         "cardholder": case.transaction.cardholder,
-        "evidence_files": evidence_rows(case, files),
+        "evidence_files": evidence_rows(case, files, network),
         "events": timeline[::-1],
         "notes": [e for e in timeline if e["kind"] == EventKind.NOTE][::-1],
         "transitions": person_transitions(request, case),
@@ -116,6 +136,7 @@ def render_case_page(request, case, *, forms: dict | None = None, status: int = 
         "evidence_max_mib": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "evidence_max_files": settings.EVIDENCE_MAX_FILES,
         "regulation": regulation_panel(request, case),
+        "network": network,
         # Read only when the supervisor's assign form is shown (one query).
         "assignable_users": assignable_users() if capabilities["can_assign"] else (),
         "approvals": request_rows(selectors.case_approvals_pending(case), request.user),
