@@ -7,7 +7,7 @@ Claim, `case_add_evidence` -> EvidenceAdded) or the audit event of the change (`
 
 from cases.services.assignment import case_assign, case_take, case_take_next
 from cases.services.claims import claim_create, claim_set_cases
-from cases.services.creation import case_create, generate_case_id
+from cases.services.creation import case_create, cases_open_many, generate_case_id
 from cases.services.details import case_amend, case_update_details, case_update_transaction_details
 from cases.services.edits import (
     UNSET,
@@ -30,6 +30,6 @@ __all__ = [
     "case_assign", "case_available_transitions", "case_change_amount", "case_create", "case_file_or_flag",
     "case_flag_for_review", "case_mark_reviewed", "case_may_run", "case_record_verdict", "case_take",
     "case_take_next", "case_transition", "case_update", "case_update_details",
-    "case_update_transaction_details", "cases_expire_overdue", "claim_create", "claim_set_cases",
+    "case_update_transaction_details", "cases_expire_overdue", "cases_open_many", "claim_create", "claim_set_cases",
     "cardholder_update", "generate_case_id", "merchant_update", "transaction_create", "transaction_resolve",
 ]

@@ -23,11 +23,15 @@ from cases.choices import (
 )
 from cases.exceptions import CaseIdTaken, FieldError, OpenCaseExists, ValidationFailed
 from cases.inputs import CaseInput
-from cases.models import Case, Program
+from cases.models import Case, CaseEvent, Program
 from cases.services import provisional_credit, regulation
-from cases.services.events import event_record, require_perm
+from cases.services.events import event_record, events_recorded, require_perm
 from cases.services.letters import letter_queue
-from cases.services.transactions import transaction_find, transaction_find_or_record
+from cases.services.transactions import (
+    transaction_find,
+    transaction_find_or_record,
+    transactions_find_or_record_many,
+)
 from cases.services.transitions import run_transition
 from cases.services.validation import (
     check_custom_fields,
@@ -40,6 +44,7 @@ from cases.services.validation import (
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 _ATTEMPTS = 3  # a lost race names the winner, or the next attempt finds what it stored
+BATCH = 500  # rows per INSERT when opening many cases
 
 
 def generate_case_id() -> str:
@@ -116,6 +121,19 @@ def _lost_race(program: Program, data: CaseInput) -> OpenCaseExists | CaseIdTake
 def _open(program: Program, actor: Actor, data: CaseInput, new_case_id: Callable[[], str]) -> Case:
     _check_input(program, data)
     txn, recorded = transaction_find_or_record(program=program, data=data.transaction, retried_by_caller=True)
+    case = _new_case(program, data, txn, recorded, new_case_id, timezone.now())
+    case.save(force_insert=True)  # a lost race on a constraint: see case_create
+    event_record(case=case, actor=actor, kind=EventKind.CREATED, to_status=case.status,
+                 changes=_created_changes(case, data), note=data.comments)
+    _creation_outcomes(case, actor)
+    return case
+
+
+def _new_case(program: Program, data: CaseInput, txn, recorded: bool, new_case_id: Callable[[], str], now,
+              *, case_id_checked: bool = False, cal=None) -> Case:
+    """The case `data` opens on `txn`, checked and not saved yet (one builder for one case and for
+    many). `recorded`: the transaction was just recorded, so it has no case. `case_id_checked`: the
+    caller already knows the client's case id is free. `cal`: the program's calendar, read once."""
     reason, code = networks.resolve_reason(txn.card_network, reason=data.reason, code=data.network_reason_code)
 
     currency = (data.currency or txn.currency).upper()
@@ -135,10 +153,9 @@ def _open(program: Program, actor: Actor, data: CaseInput, new_case_id: Callable
     if conflict:
         raise conflict
     case_id = data.case_id or new_case_id()
-    if data.case_id and Case.objects.filter(program=program, case_id=case_id).exists():
+    if data.case_id and not case_id_checked and Case.objects.filter(program=program, case_id=case_id).exists():
         raise CaseIdTaken(case_id)
 
-    now = timezone.now()
     case = Case(
         case_id=case_id, program=program, transaction=txn, reason=reason, network=txn.card_network,
         network_reason_code=code, dispute_type=data.dispute_type, level=data.level or program.levels[0],
@@ -154,21 +171,65 @@ def _open(program: Program, actor: Actor, data: CaseInput, new_case_id: Callable
     if data.cardholder_notified_at is not None:
         regulation.check_notice(data.cardholder_notified_at, txn.date)
     case.notice_received_at = data.cardholder_notified_at or now
-    regulation.regulation_refresh(case)  # also sets next_deadline
-    case.save(force_insert=True)  # a lost race on a constraint: see case_create
-    event_record(case=case, actor=actor, kind=EventKind.CREATED, to_status=case.status,
-                 changes={"source": data.source, "disputed_amount": amount, "currency": currency,
-                          "review_status": case.review_status},
-                 note=data.comments)
+    regulation.regulation_refresh(case, cal=cal)  # also sets next_deadline
+    return case
 
-    # Creation outcomes (SPEC section 3; Tutelar's transaction-status responses).
+
+def _created_changes(case: Case, data: CaseInput) -> dict:
+    """The `created` event's changes."""
+    return {"source": data.source, "disputed_amount": case.disputed_amount, "currency": case.currency,
+            "review_status": case.review_status}
+
+
+def _creation_outcomes(case: Case, actor: Actor) -> None:
+    """Creation outcomes (SPEC section 3; Tutelar's transaction-status responses) and what a
+    regulated case owes from its first day."""
     system = Actor.for_system(request_id=actor.request_id)
+    txn = case.transaction
     if txn.status == TransactionStatus.FAILED:
         run_transition(case, "reject", system, note="The transaction failed.")
     elif txn.status == TransactionStatus.REFUNDED:
         run_transition(case, "credit_merchant", system, note="The transaction was refunded.")
     regulation_open(case, system)
-    return case
+
+
+@transaction.atomic
+def cases_open_many(*, program: Program, actor: Actor, inputs: list[CaseInput],
+                    new_case_id: Callable[[], str] = generate_case_id) -> list[Case]:
+    """Open many cases at once, in `inputs` order, each exactly as `case_create` opens it (same
+    checks, same row, same `created` event and creation outcomes), written set-based: the
+    transactions and their parties, the cases and their events each in a few INSERTs.
+
+    For a load into a book nobody else writes to at that moment (the demo, a migration): all or
+    nothing, in the caller's transaction; a refused input raises its domain error and a concurrent
+    write that collides raises IntegrityError (case_create is the road for single, concurrent
+    creates). Case ids given twice in `inputs`, or already taken, raise CaseIdTaken."""
+    require_perm(actor, "cases.add_case", "This key may not create cases.")
+    for data in inputs:
+        _check_input(program, data)
+    given = [data.case_id for data in inputs if data.case_id]
+    seen = set()
+    for case_id in given:
+        if case_id in seen:
+            raise CaseIdTaken(case_id)
+        seen.add(case_id)
+    taken = Case.objects.filter(program=program, case_id__in=given).values_list("case_id", flat=True).first()
+    if taken:
+        raise CaseIdTaken(taken)
+    found = transactions_find_or_record_many(program=program, inputs=[data.transaction for data in inputs])
+    now, cal = timezone.now(), regulation.program_calendar(program)
+    cases = [_new_case(program, data, txn, recorded, new_case_id, now, case_id_checked=True, cal=cal)
+             for data, (txn, recorded) in zip(inputs, found, strict=True)]
+    Case.objects.bulk_create(cases, batch_size=BATCH)
+    events = CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, kind=EventKind.CREATED, to_status=case.status, changes=_created_changes(case, data),
+                  note=data.comments, actor=actor.label, actor_user=actor.user, actor_api_key=actor.api_key,
+                  request_id=actor.request_id)
+        for case, data in zip(cases, inputs, strict=True)], batch_size=BATCH)
+    events_recorded(list(zip(events, cases, strict=True)))
+    for case in cases:
+        _creation_outcomes(case, actor)
+    return cases
 
 
 def regulation_open(case: Case, system: Actor) -> None:

@@ -16,6 +16,7 @@ from cases.limits import NETWORKS
 from cases.models import Cardholder, Merchant, Program, Transaction
 
 _FDID_RANGE = (1_000_000_000, 9_999_999_999)
+_BATCH = 500  # rows per INSERT when recording many
 
 
 _MATCH_FIELDS = ("external_id", "arn", "switch_serial_number")
@@ -167,3 +168,77 @@ def transaction_find_or_record(*, program: Program, data: TransactionInput, pref
 def transaction_create(*, program: Program, data: TransactionInput) -> tuple[Transaction, bool]:
     """Record a transaction in the store (native API, import). Returns (transaction, created)."""
     return transaction_find_or_record(program=program, data=data, prefix="")
+
+
+def _parties_many(model, program: Program, inputs: list) -> list:
+    """`_party` for many inputs set-based: one query for the stored ones, one INSERT for the rest;
+    the same external id twice is one party."""
+    wanted = {data.external_id for data in inputs if data is not None and data.external_id}
+    known = {party.external_id: party for party in model.objects.filter(program=program, external_id__in=wanted)}
+    new = []
+    for data in inputs:
+        if data is None:
+            continue
+        values = asdict(data)
+        external_id = values.pop("external_id")
+        if (external_id and external_id not in known) or (not external_id and values.get("name")):
+            party = model(program=program, external_id=external_id, **values)
+            new.append(party)
+            if external_id:
+                known[external_id] = party
+    model.objects.bulk_create(new, batch_size=_BATCH)
+    unnamed = iter(party for party in new if not party.external_id)
+    result = []
+    for data in inputs:
+        if data is None:
+            result.append(None)
+        elif data.external_id:
+            result.append(known[data.external_id])
+        else:
+            result.append(next(unnamed) if data.name else None)
+    return result
+
+
+def transactions_find_or_record_many(*, program: Program, inputs: list[TransactionInput],
+                                     prefix: str = "transaction.") -> list[tuple[Transaction, bool]]:
+    """`transaction_find_or_record` for many inputs, in order, set-based: one query tells which
+    inputs may already be stored (those are looked up one by one, as one is), and the others are
+    recorded with their parties in one INSERT per table. For loads into a book nobody else writes
+    to at that moment, in the caller's transaction: a collision (a concurrent write, the same
+    new transaction described twice) raises IntegrityError."""
+    values = {field: {getattr(data, field) for data in inputs if getattr(data, field)} for field in _MATCH_FIELDS}
+    matches = Q(financial_document_id__in={data.financial_document_id for data in inputs
+                                           if data.financial_document_id is not None})
+    for field, given in values.items():
+        matches |= Q(**{f"{field}__in": given})
+    stored = {field: set() for field in ("financial_document_id", *_MATCH_FIELDS)}
+    for row in Transaction.objects.filter(program=program).filter(matches).values(*stored):
+        for field, seen in stored.items():
+            seen.add(row[field])
+    now = timezone.now()
+    found: list = [None] * len(inputs)
+    new: dict[int, TransactionInput] = {}
+    for index, data in enumerate(inputs):
+        if (data.financial_document_id in stored["financial_document_id"]
+                or any(getattr(data, field) and getattr(data, field) in stored[field] for field in _MATCH_FIELDS)):
+            found[index] = (_find(program, data), False)
+            continue
+        if not data.describes_new:
+            raise (TransactionNotFound(f"No transaction with financial document id {data.financial_document_id}.",
+                                       field=f"{prefix}financial_document_id")
+                   if data.financial_document_id is not None else
+                   ValidationFailed.single(f"{prefix}amount", "required", "The transaction amount is required."))
+        _validate_new(data, prefix, now)
+        new[index] = data
+    merchants = _parties_many(Merchant, program, [data.merchant for data in new.values()])
+    cardholders = _parties_many(Cardholder, program, [data.cardholder for data in new.values()])
+    rows = []
+    for (index, data), merchant, cardholder in zip(new.items(), merchants, cardholders, strict=True):
+        fields = {k: v for k, v in asdict(data).items() if k not in ("merchant", "cardholder")}
+        fields["currency"] = data.currency.upper()
+        if data.financial_document_id is None:
+            fields["financial_document_id"] = secrets.randbelow(_FDID_RANGE[1] - _FDID_RANGE[0]) + _FDID_RANGE[0]
+        rows.append(Transaction(program=program, merchant=merchant, cardholder=cardholder, **fields))
+        found[index] = (rows[-1], True)
+    Transaction.objects.bulk_create(rows, batch_size=_BATCH)
+    return found
