@@ -287,8 +287,7 @@ def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7, tea
     with transaction.atomic():
         cases = services.cases_open_many(program=program, actor=Actor.for_system(),
                                          inputs=[data for _, data, _ in drawn])
-        for case, (_, _, work) in zip(cases, drawn, strict=True):
-            _work(case, work, worker, checker)
+        _work([(case, work) for case, (_, _, work) in zip(cases, drawn, strict=True)], worker, checker)
         services.cases_expire_overdue()
         _date_back(rng, {case.pk: story for case, (story, _, _) in zip(cases, drawn, strict=True)}, now)
     return len(cases)
@@ -322,35 +321,60 @@ def _plan(rng, data: CaseInput, story: Story, team, now: datetime) -> list[tuple
     return work
 
 
-def _work(case: Case, work: list[tuple], worker: Actor, checker: Actor | None) -> None:
-    """Today's service calls for the case's whole story, in the order they happened."""
-    for what, argument in work:
-        if what == "assign":
-            services.case_assign(case=case, actor=worker, assignee=argument)
-        elif what == "review" and case.review_status:
-            case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against the statement.").case
-        elif what == "receipt":
-            txn = case.transaction
-            services.case_add_evidence(
-                case=case, actor=worker, name=f"receipt-{case.number}.pdf",
-                category=EvidenceCategory.TRANSACTION_RECEIPT, description="Receipt the cardholder sent",
-                data=_pdf(f"Receipt {txn.external_id}", f"{txn.merchant.name}: {txn.amount / 100:.2f} {case.currency}"))
-        elif what == "statement":
-            services.case_add_evidence(
-                case=case, actor=worker, name=f"statement-{case.number}.pdf",
-                category=EvidenceCategory.CARDHOLDER_STATEMENT, description="Signed cardholder statement",
-                data=_pdf(f"Cardholder statement {case.case_id}", EXPLANATIONS[case.reason]))
-        elif what == "follow_up":
-            note, internal_due_date = argument
-            services.case_update(case=case, actor=worker, note=note, internal_due_date=internal_due_date)
-        elif what == "amount":
-            case = services.case_change_amount(case=case, actor=worker, amount=argument, currency=case.currency,
-                                               note="The merchant refunded part of the amount.").case
-        elif what == "step":
-            step, note = argument
-            case = take_step(case, step, worker, checker, note)
-        elif what == "note":
-            services.case_add_note(case=case, actor=worker, text=argument)
+def _work(planned: list[tuple[Case, list[tuple]]], worker: Actor, checker: Actor | None) -> None:
+    """Today's service calls for every case's story, in the order each case's work happened.
+
+    Step by step across the book: the n-th piece of work of every case, then the next. The
+    lifecycle steps of one name that need no second person run together
+    (`cases_transition_many`); the rest case by case."""
+    current = {case.pk: case for case, _ in planned}
+    for index in range(max((len(work) for _, work in planned), default=0)):
+        together = defaultdict(list)
+        for case, work in planned:
+            if index >= len(work):
+                continue
+            what, argument = work[index]
+            case = current[case.pk]
+            if what == "step" and argument[0] in lifecycle.TRANSITIONS and not approval_rules.needs_approval(
+                    case, argument[0], worker):
+                together[argument[0]].append((case, argument[1]))
+            else:
+                current[case.pk] = _do(case, what, argument, worker, checker)
+        for name, items in together.items():
+            events = services.cases_transition_many(cases=[case for case, _ in items], transition=name, actor=worker,
+                                                    notes=[note for _, note in items])
+            current.update((event.case.pk, event.case) for event in events)
+
+
+def _do(case: Case, what: str, argument, worker: Actor, checker: Actor | None) -> Case:
+    """One piece of a case's work through its service; returns the case as the next piece sees it."""
+    if what == "assign":
+        services.case_assign(case=case, actor=worker, assignee=argument)
+    elif what == "review" and case.review_status:
+        case = services.case_mark_reviewed(case=case, actor=worker, note="Amount checked against the statement.").case
+    elif what == "receipt":
+        txn = case.transaction
+        services.case_add_evidence(
+            case=case, actor=worker, name=f"receipt-{case.number}.pdf", category=EvidenceCategory.TRANSACTION_RECEIPT,
+            description="Receipt the cardholder sent",
+            data=_pdf(f"Receipt {txn.external_id}", f"{txn.merchant.name}: {txn.amount / 100:.2f} {case.currency}"))
+    elif what == "statement":
+        services.case_add_evidence(
+            case=case, actor=worker, name=f"statement-{case.number}.pdf",
+            category=EvidenceCategory.CARDHOLDER_STATEMENT, description="Signed cardholder statement",
+            data=_pdf(f"Cardholder statement {case.case_id}", EXPLANATIONS[case.reason]))
+    elif what == "follow_up":
+        note, internal_due_date = argument
+        services.case_update(case=case, actor=worker, note=note, internal_due_date=internal_due_date)
+    elif what == "amount":
+        case = services.case_change_amount(case=case, actor=worker, amount=argument, currency=case.currency,
+                                           note="The merchant refunded part of the amount.").case
+    elif what == "step":
+        step, note = argument
+        case = take_step(case, step, worker, checker, note)
+    elif what == "note":
+        services.case_add_note(case=case, actor=worker, text=argument)
+    return case
 
 
 def _at(now: datetime, days_ago: int, rng: random.Random) -> datetime:

@@ -22,7 +22,12 @@ from cases.services.filing import case_file_or_flag
 from cases.services.parties import cardholder_update, merchant_update
 from cases.services.sweep import cases_expire_overdue
 from cases.services.transactions import transaction_create, transaction_resolve
-from cases.services.transitions import case_available_transitions, case_may_run, case_transition
+from cases.services.transitions import (
+    case_available_transitions,
+    case_may_run,
+    case_transition,
+    cases_transition_many,
+)
 from cases.services.verdicts import MERCHANT_LOST, MERCHANT_WON, case_record_verdict
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "case_assign", "case_available_transitions", "case_change_amount", "case_create", "case_file_or_flag",
     "case_flag_for_review", "case_mark_reviewed", "case_may_run", "case_record_verdict", "case_take",
     "case_take_next", "case_transition", "case_update", "case_update_details",
-    "case_update_transaction_details", "cases_expire_overdue", "cases_open_many", "claim_create", "claim_set_cases",
+    "case_update_transaction_details", "cases_expire_overdue", "cases_open_many", "cases_transition_many",
+    "claim_create", "claim_set_cases",
     "cardholder_update", "generate_case_id", "merchant_update", "transaction_create", "transaction_resolve",
 ]

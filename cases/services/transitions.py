@@ -1,6 +1,9 @@
 """Running lifecycle transitions: lock, re-check, transition, deadlines, audit event."""
 
+from collections import defaultdict
+
 from django.db import transaction
+from django.utils import timezone
 
 from cases import approval_rules, lifecycle, networks
 from cases.actors import Actor
@@ -14,8 +17,10 @@ from cases.exceptions import (
     TransitionNotAllowed,
 )
 from cases.models import Case, CaseEvent
-from cases.services.events import event_record
+from cases.services.events import event_record, events_recorded
 from cases.services.network_submissions import submission_for_transition
+
+BATCH = 500  # rows per statement when moving many cases
 
 
 def _meta(name: str):
@@ -66,6 +71,17 @@ def check_transition(case: Case, name: str, actor: Actor) -> None:
 def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseEvent:
     """Apply a transition to a case the caller has locked; returns the `transition` event it wrote
     (its `case` is the moved case). Raises domain errors."""
+    before, fields, changes, letter = _apply(case, name, actor)
+    case.save(update_fields=fields)
+    event = event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
+                         to_status=case.status, note=note, changes=changes)
+    _owed(case, name, actor, note, letter)
+    return event
+
+
+def _apply(case: Case, name: str, actor: Actor) -> tuple[str, list[str], dict, tuple | None]:
+    """Move the locked case in memory: (the status it left, the fields to save, the event's
+    changes, the letter the move owes the cardholder or None)."""
     check_transition(case, name, actor)
     before = case.status
     case._transition_actor = actor
@@ -89,16 +105,17 @@ def run_transition(case: Case, name: str, actor: Actor, note: str = "") -> CaseE
         changes.update(outcome)
         fields = sorted(set(fields) | set(provisional_credit.OUTCOME_FIELDS))
     case.version += 1
-    case.save(update_fields=fields)
-    event = event_record(case=case, actor=actor, kind=EventKind.TRANSITION, transition=name, from_status=before,
-                         to_status=case.status, note=note, changes=changes)
-    # A step the card network must hear about is written to its outbox here, whatever the door (SPEC 12).
+    return before, fields, changes, letter
+
+
+def _owed(case: Case, name: str, actor: Actor, note: str, letter: tuple | None) -> None:
+    """What the moved case owes the outside, written beside its event: the card network's submission
+    (whatever the door, SPEC 12) and the cardholder's letter."""
     submission_for_transition(case, name, actor, note)
     if letter:
         from cases.services.letters import letter_queue
 
         letter_queue(case, *letter)
-    return event
 
 
 def lock_case(case: Case, expected_version: int | None = None) -> Case:
@@ -126,6 +143,43 @@ def case_transition(*, case: Case, transition: str, actor: Actor, note: str = ""
         check_transition(locked, transition, actor)  # the action's own refusals come first
         raise ApprovalRequired(action=transition)
     return run_transition(locked, transition, actor, note=note)
+
+
+@transaction.atomic
+def cases_transition_many(*, cases: list[Case], transition: str, actor: Actor,
+                          notes: list[str] | None = None) -> list[CaseEvent]:
+    """Run one lifecycle transition on many cases, each exactly as `case_transition` runs it (same
+    checks, same row, same event, network submission and letter), under the cases' row locks and
+    written set-based: one UPDATE per set of changed fields and one INSERT of the events. All or
+    nothing: the first refusal raises (ApprovalRequired where the program holds the transition to
+    maker-checker). Returns the events in `cases` order; `event.case` is the moved case."""
+    notes = notes if notes is not None else [""] * len(cases)
+    locked = (Case.objects.select_for_update(of=("self",)).select_related("transaction", "program")
+              .in_bulk([case.pk for case in cases]))
+    moved = []
+    for given, note in zip(cases, notes, strict=True):
+        case = locked.get(given.pk)
+        if case is None:
+            raise CaseNotFound()
+        if not approval_rules.approved(case, transition, actor, None):
+            check_transition(case, transition, actor)
+            raise ApprovalRequired(action=transition)
+        moved.append((case, note, *_apply(case, transition, actor)))
+    now, by_fields = timezone.now(), defaultdict(list)
+    for case, _, _, fields, _, _ in moved:
+        case.updated = now
+        by_fields[tuple(fields)].append(case)
+    for fields, group in by_fields.items():
+        Case.objects.bulk_update(group, fields, batch_size=BATCH)
+    events = CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, kind=EventKind.TRANSITION, transition=transition, from_status=before,
+                  to_status=case.status, changes=changes, note=note, actor=actor.label, actor_user=actor.user,
+                  actor_api_key=actor.api_key, request_id=actor.request_id)
+        for case, note, before, _, changes, _ in moved], batch_size=BATCH)
+    events_recorded([(event, event.case) for event in events])
+    for case, note, _, _, _, letter in moved:
+        _owed(case, transition, actor, note, letter)
+    return events
 
 
 def case_available_transitions(*, case: Case, actor: Actor) -> list[dict]:
