@@ -12,12 +12,11 @@ dates that follow from them (response due dates, the next deadline).
 """
 
 import random
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField
 from django.utils import timezone
 
 from cases import approval_rules, lifecycle, networks, services
@@ -27,6 +26,7 @@ from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionI
 from cases.models import Case, CaseEvent, Evidence, Transaction
 from cases.services import approvals
 from cases.services.provisional_credit import case_provisional_credit
+from cases.services.rows import update_rows
 from cases.services.transitions import failed_conditions
 
 MERCHANTS = [
@@ -322,28 +322,30 @@ def _plan(rng, data: CaseInput, story: Story, team, now: datetime) -> list[tuple
 
 
 def _work(planned: list[tuple[Case, list[tuple]]], worker: Actor, checker: Actor | None) -> None:
-    """Today's service calls for every case's story, in the order each case's work happened.
+    """Today's service calls for every case's story, each case's work in the order it happened.
 
-    Step by step across the book: the n-th piece of work of every case, then the next. The
-    lifecycle steps of one name that need no second person run together
-    (`cases_transition_many`); the rest case by case."""
+    In rounds across the book: each case's work up to its next lifecycle step, case by case, then
+    the round's steps of one name that need no second person together (`cases_transition_many`:
+    every case filed in one go, then every represented one, ...); a step that does is taken on its
+    own, as the team takes it (`take_step`)."""
     current = {case.pk: case for case, _ in planned}
-    for index in range(max((len(work) for _, work in planned), default=0)):
+    queues = [(case.pk, deque(work)) for case, work in planned]
+    while queues:
         together = defaultdict(list)
-        for case, work in planned:
-            if index >= len(work):
-                continue
-            what, argument = work[index]
-            case = current[case.pk]
-            if what == "step" and argument[0] in lifecycle.TRANSITIONS and not approval_rules.needs_approval(
-                    case, argument[0], worker):
-                together[argument[0]].append((case, argument[1]))
-            else:
-                current[case.pk] = _do(case, what, argument, worker, checker)
+        for pk, queue in queues:
+            while queue:
+                what, argument = queue.popleft()
+                case = current[pk]
+                if what == "step" and argument[0] in lifecycle.TRANSITIONS and not approval_rules.needs_approval(
+                        case, argument[0], worker):
+                    together[argument[0]].append((case, argument[1]))
+                    break
+                current[pk] = _do(case, what, argument, worker, checker)
         for name, items in together.items():
             events = services.cases_transition_many(cases=[case for case, _ in items], transition=name, actor=worker,
                                                     notes=[note for _, note in items])
             current.update((event.case.pk, event.case) for event in events)
+        queues = [(pk, queue) for pk, queue in queues if queue]
 
 
 def _do(case: Case, what: str, argument, worker: Actor, checker: Actor | None) -> Case:
@@ -398,6 +400,7 @@ def _date_back(rng: random.Random, stories: dict[int, Story], now: datetime) -> 
             "id", "case_id"):
         files[case_pk].append(pk)
     moved_events, moved_files, moved_transactions = [], [], []
+    stamp = CaseEvent._meta.get_field("created")
     for number, story in stories.items():
         case = cases[number]
         txn = case.transaction
@@ -433,17 +436,10 @@ def _date_back(rng: random.Random, stories: dict[int, Story], now: datetime) -> 
         case.created, case.updated, case.notice_received_at = created_at, last, created_at
         for pk, at in zip(files[number], evidence_moments, strict=False):
             moved_files.append(Evidence(pk=pk, created=at))
-    ops, fields = connection.ops, ("created", "updated", "notice_received_at", "dispute_date", "internal_due_date",
-                                   "chargeback_due_date", "response_due_date", "next_deadline")
-    adapt = {name: (ops.adapt_datetimefield_value if isinstance(Case._meta.get_field(name), DateTimeField)
-                    else ops.adapt_datefield_value) for name in fields}
     with connection.cursor() as cursor:  # the model refuses updates: events are append-only
         cursor.executemany(f"UPDATE {CaseEvent._meta.db_table} SET created = %s WHERE id = %s",  # noqa: S608
-                           moved_events)
-        # One statement, many rows: an UPDATE per case costs less than one CASE expression per field.
-        cursor.executemany(
-            f"UPDATE {Case._meta.db_table} SET {', '.join(f'{name} = %s' for name in fields)} "  # noqa: S608
-            "WHERE number = %s",
-            [[adapt[name](getattr(case, name)) for name in fields] + [case.pk] for case in cases.values()])
+                           [(stamp.get_db_prep_save(at, connection), pk) for at, pk in moved_events])
+    update_rows(Case, cases.values(), ["created", "updated", "notice_received_at", "dispute_date", "internal_due_date",
+                                       "chargeback_due_date", "response_due_date", "next_deadline"])
     Transaction.objects.bulk_update(moved_transactions, ["date"], batch_size=BATCH)
     Evidence.objects.bulk_update(moved_files, ["created"], batch_size=BATCH)

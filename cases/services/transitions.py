@@ -19,6 +19,7 @@ from cases.exceptions import (
 from cases.models import Case, CaseEvent
 from cases.services.events import event_record, events_recorded
 from cases.services.network_submissions import submission_for_transition
+from cases.services.rows import update_rows
 
 BATCH = 500  # rows per statement when moving many cases
 
@@ -150,12 +151,12 @@ def cases_transition_many(*, cases: list[Case], transition: str, actor: Actor,
                           notes: list[str] | None = None) -> list[CaseEvent]:
     """Run one lifecycle transition on many cases, each exactly as `case_transition` runs it (same
     checks, same row, same event, network submission and letter), under the cases' row locks and
-    written set-based: one UPDATE per set of changed fields and one INSERT of the events. All or
+    written set-based: one UPDATE statement per set of changed fields and one INSERT of the events. All or
     nothing: the first refusal raises (ApprovalRequired where the program holds the transition to
     maker-checker). Returns the events in `cases` order; `event.case` is the moved case."""
     notes = notes if notes is not None else [""] * len(cases)
-    locked = (Case.objects.select_for_update(of=("self",)).select_related("transaction", "program")
-              .in_bulk([case.pk for case in cases]))
+    locked = (Case.objects.select_for_update(of=("self",))
+              .select_related("transaction", "transaction__cardholder", "program").in_bulk([case.pk for case in cases]))
     moved = []
     for given, note in zip(cases, notes, strict=True):
         case = locked.get(given.pk)
@@ -170,7 +171,7 @@ def cases_transition_many(*, cases: list[Case], transition: str, actor: Actor,
         case.updated = now
         by_fields[tuple(fields)].append(case)
     for fields, group in by_fields.items():
-        Case.objects.bulk_update(group, fields, batch_size=BATCH)
+        update_rows(Case, group, fields)
     events = CaseEvent.objects.bulk_create([
         CaseEvent(case=case, kind=EventKind.TRANSITION, transition=transition, from_status=before,
                   to_status=case.status, changes=changes, note=note, actor=actor.label, actor_user=actor.user,
