@@ -33,6 +33,7 @@ def run(report: Report) -> None:
     with tempfile.TemporaryDirectory(prefix="disputes-demo-") as tmp:
         environ = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
         environ.update(SQLITE_PATH=str(Path(tmp) / "demo.sqlite3"), EVIDENCE_ROOT=str(Path(tmp) / "evidence"),
+                       CELERY_FILESYSTEM_DIR=str(Path(tmp) / "celery"),  # the load's task messages stay here
                        DJANGO_DEBUG="1", WEBHOOK_ALLOW_PRIVATE_URLS="1", LOG_LEVEL="WARNING")
         _manage(environ, "migrate", "--noinput")
         wall, cpu, out = _manage(environ, "seed_demo")

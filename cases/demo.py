@@ -6,9 +6,14 @@ ahead, waiting ones, a share assigned to the team, partial amounts, trusted-amou
 evidence files and notes. Everything comes from one seeded `random.Random` per program, relative to
 the moment the demo is loaded, so a load is the same book every time (case ids included).
 
-Every write goes through `cases.services` as today's work; `_date_back` then moves each case and its
-trail to when that work happened (demo only: events are append-only for the product) and sets the
-dates that follow from them (response due dates, the next deadline).
+Every write goes through `cases.services` as today's work, set-based where a service has a batch
+path: the book is drawn first, then the cases are opened together (`cases_open_many`), the team's
+work runs in rounds across the book (a round's steps of one name together, `cases_transition_many`;
+assignments, files, notes, corrections and maker-checker steps case by case), and `_date_back`
+moves each case and its trail to when that work happened (demo only: events are append-only for
+the product) and sets the dates that follow from them (response due dates, the next deadline), in
+one statement per table. The rows are those the one-at-a-time services write (case ids, statuses,
+events in each case's order, files, submissions); only the order of ids across cases differs.
 """
 
 import random
@@ -161,7 +166,7 @@ def _story(rng: random.Random, status: str, path: list) -> Story:
     return Story(status, path, age, age + rng.randint(1, 8), [*inner, last])
 
 
-def _case_id(rng: random.Random) -> str:
+def draw_case_id(rng: random.Random) -> str:
     return "case_" + "".join(rng.choice(_ID_ALPHABET) for _ in range(20))
 
 
@@ -207,7 +212,7 @@ def _case_input(rng, spec: DemoProgram, n: int, story: Story, now: datetime) -> 
         evidence.update(card={"is_active": False}, fraud={"was_reported": True})
     prefix = spec.program_id
     return CaseInput(
-        case_id=_case_id(rng),
+        case_id=draw_case_id(rng),
         source=rng.choice(["api", "api", "backoffice", "decisionly", "tutelar", "mastercard"]),
         reason=reason, disputed_amount=disputed, dispute_date=disputed_at,
         internal_due_date=disputed_at.date() + timedelta(days=DEFAULT_INTERNAL_DAYS),

@@ -4,13 +4,14 @@ Called by `seed_demo` after the main demo book. Notice dates are set relative to
 program's calendar, so the statuses hold whatever day the demo is loaded.
 """
 
+import random
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from cases import services
 from cases.actors import Actor
-from cases.demo import take_step
+from cases.demo import draw_case_id, take_step
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.services.letters import letter_send
 from cases.services.regulation import program_calendar, program_today, program_zone
@@ -32,10 +33,10 @@ STORIES = [
 ]
 
 
-def _input(program, label: str, card_type: str, holder: str, notified_at, n: int) -> CaseInput:
+def _input(program, label: str, card_type: str, holder: str, notified_at, n: int, case_id: str) -> CaseInput:
     when = notified_at - timedelta(days=3)
     return CaseInput(
-        source="api", reason="product_not_received", cardholder_notified_at=notified_at,
+        case_id=case_id, source="api", reason="product_not_received", cardholder_notified_at=notified_at,
         issuer_evidence={"cardholder_explanation": "I never received this order."},
         custom_fields={"demo": label},
         transaction=TransactionInput(
@@ -54,11 +55,12 @@ def seed_regulation_cases(program, supervisor, approver=None) -> int:
     cal, today = program_calendar(program), program_today(program)
     zone, worker, made = program_zone(program), Actor.for_user(supervisor), 0
     checker = Actor.for_user(approver) if approver is not None else None
+    ids = random.Random(f"7:{program.program_id}:regulation")  # case ids the same on every load
     for n, (label, card_type, holder, (unit, back), steps) in enumerate(STORIES, start=1):
         day = cal.subtract_business_days(today, back) if unit == BD else today - timedelta(days=back)
         notified_at = min(timezone.make_aware(datetime.combine(day, time(10, 0)), zone), timezone.now())
         case = services.case_create(program=program, actor=Actor.for_system(),
-                                    data=_input(program, label, card_type, holder, notified_at, n))
+                                    data=_input(program, label, card_type, holder, notified_at, n, draw_case_id(ids)))
         for step in steps:
             if step == "send":
                 for letter in case.letters.filter(sent_at__isnull=True):
