@@ -30,17 +30,13 @@ from cases.models import ApprovalRequest, Case, CaseEvent
 from cases.services import provisional_credit
 from cases.services.events import event_record, require_perm
 from cases.services.transitions import case_transition, check_transition, lock_case
+from cases.services.validation import check_note_text
 
 DECIDE_PERMISSION = "cases.decide_approval"
 
 
 def _reason(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed.single("reason", "required", "Say why: the approver reads it before deciding.")
-    if len(text) > MAX_NOTE:
-        raise ValidationFailed.single("reason", "too_long", f"A reason is at most {MAX_NOTE} characters.")
-    return text
+    return check_note_text(text, "reason", "Say why: the approver reads it before deciding.", noun="A reason")
 
 
 def _check_action(case: Case, action: str, actor: Actor) -> None:

@@ -6,7 +6,6 @@ from cases import lifecycle
 from cases.actors import Actor
 from cases.choices import CaseStatus, EventKind, ReviewStatus
 from cases.exceptions import CaseClosed, FieldError, ValidationFailed
-from cases.limits import MAX_NOTE
 from cases.models import Case, CaseEvent
 from cases.services import regulation
 from cases.services.events import event_record, require_perm
@@ -17,6 +16,7 @@ from cases.services.validation import (
     check_internal_due_date,
     check_issuer_evidence,
     check_level,
+    check_note_text,
     transaction_day,
 )
 
@@ -36,12 +36,7 @@ def _save_with_event(case: Case, actor: Actor, kind: str, changes: dict, note: s
 
 
 def _check_note(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed.single("note", "required", "The note is empty.")
-    if len(text) > MAX_NOTE:
-        raise ValidationFailed.single("note", "too_long", f"A note is at most {MAX_NOTE} characters.")
-    return text
+    return check_note_text(text, "note", "The note is empty.")
 
 
 def _write_note(case: Case, actor: Actor, text: str) -> CaseEvent:

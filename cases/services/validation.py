@@ -3,7 +3,7 @@
 from datetime import UTC, date
 
 from cases.exceptions import FieldError, ValidationFailed
-from cases.limits import MAX_CUSTOM_FIELDS, MAX_CUSTOM_KEY, MAX_CUSTOM_VALUE
+from cases.limits import MAX_CUSTOM_FIELDS, MAX_CUSTOM_KEY, MAX_CUSTOM_VALUE, MAX_NOTE
 from cases.models import Program
 
 
@@ -29,6 +29,16 @@ def check_custom_fields(fields: object, field: str = "custom_fields") -> dict:
     if errors:
         raise ValidationFailed(errors)
     return fields
+
+
+def check_note_text(text: str | None, field: str, empty_message: str, noun: str = "A note") -> str:
+    """A person's free text on an event (a note, an approval's reason): trimmed, required, <= MAX_NOTE."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed.single(field, "required", empty_message)
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed.single(field, "too_long", f"{noun} is at most {MAX_NOTE} characters.")
+    return text
 
 
 def check_all(*checks) -> None:
