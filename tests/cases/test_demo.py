@@ -8,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from cases.choices import ACTIVE_STATUSES, CaseStatus, EventKind
 from cases.demo import PLAN, PROGRAMS, seed_cases
 from cases.demo_regulation import STORIES
+from cases.management.commands.seed_demo import DEMO_PASSWORD_HASHES, DEMO_USERS, demo_password_hash
 from cases.models import Case, CaseEvent, Evidence, Program
 from cases.roles import ensure_roles
 
@@ -95,6 +98,18 @@ def test_seed_demo_loads_a_plausible_book_once():
     for username, password, role in logins:
         user = authenticate(username=username, password=password)
         assert user is not None and user.groups.filter(name=role).exists()
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+def test_demo_password_hashes_are_the_demo_passwords():
+    # The load stores these instead of hashing each password again (PBKDF2: a second for four).
+    assert [name for name, *_ in DEMO_USERS] == list(DEMO_PASSWORD_HASHES)
+    for username, password, *_ in DEMO_USERS:
+        assert demo_password_hash(username, password) == DEMO_PASSWORD_HASHES[username]
+        assert check_password(password, DEMO_PASSWORD_HASHES[username]), username
+        assert not check_password(password + "x", DEMO_PASSWORD_HASHES[username])
+    run("seed_demo")
+    assert authenticate(username="admin", password="admin-demo-2026") is not None
 
 
 def test_seed_demo_audit_trail_replays():

@@ -1,7 +1,7 @@
 import time
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,27 +18,45 @@ DEMO_USERS = [
     ("supervisor", "supervisor-demo-2026", "supervisor", False, False),
     ("admin", "admin-demo-2026", "supervisor", True, True),
 ]
+# The demo passwords above (printed by every load, so nothing secret) hashed once with Django's
+# default hasher: PBKDF2 costs a quarter of a second per password by design, a second for the
+# four. Used when that is the configured hasher; a later Django's stronger settings re-hash each
+# password at its first login. tests/cases/test_demo.py checks each against its password.
+DEMO_PASSWORD_HASHES = {
+    "analyst": "pbkdf2_sha256$1000000$disputesdemoanalyst$VpPc1CzjlEHRXu5vyegiY2tU8KrXNUf+pBQI/GKMzNo=",
+    "analyst2": "pbkdf2_sha256$1000000$disputesdemoanalyst2$vb/NUTN8JTAEUhtTIwT87Ok6Ua5aVx+CCJ1O1zZdy+w=",
+    "supervisor": "pbkdf2_sha256$1000000$disputesdemosupervisor$8/OhMZ460AqM+vQm3h5UInQNnd+umuuA553OAYV3iSg=",
+    "admin": "pbkdf2_sha256$1000000$disputesdemoadmin$scJcwqGgT/R/V3rfaZlgLjml7QYQQs1q/zEo4a5sOzI=",
+}
 # The main program also holds one Reg E / Reg Z case per clock status (cases/demo_regulation.py).
 REGULATION_PROGRAM = "demo"
 
 
+def demo_password_hash(username: str, password: str) -> str:
+    stored = DEMO_PASSWORD_HASHES.get(username, "")
+    if stored.startswith(get_hasher().algorithm + "$"):
+        return stored
+    return make_password(password)
+
+
 class Command(BaseCommand):
+    # `migrate`, run just before by `make run`, checks the project; the checks would add half a
+    # second to a load that takes a few.
+    requires_system_checks = []
     help = ("Load demo data: programs demo (USD), demo_eu (EUR) and demo_uk (GBP), roles, users, a book of "
             "~250 cases. Deterministic; idempotent (a program that holds cases is left as it is).")
 
     def handle(self, *args, **opts):
         started = time.monotonic()
         # The whole load is one transaction: one commit (and one journal sync on SQLite) instead of
-        # one per service call. New users' passwords are hashed on a thread beside the load: PBKDF2
-        # runs without holding the interpreter's lock, so it costs no time on a second core.
-        with ThreadPoolExecutor(max_workers=2) as hashing, transaction.atomic():
+        # one per service call.
+        with transaction.atomic():
             ensure_roles(Group, Permission)
-            users, passwords = {}, {}
+            users = {}
             for username, password, role, staff, superuser in DEMO_USERS:
-                user, created = User.objects.get_or_create(username=username, defaults={
-                    "email": f"{username}@disputes.example", "is_staff": staff, "is_superuser": superuser})
-                if created:
-                    passwords[username] = hashing.submit(make_password, password)
+                user, _ = User.objects.get_or_create(username=username, defaults={
+                    "email": f"{username}@disputes.example", "is_staff": staff, "is_superuser": superuser,
+                    "password": partial(demo_password_hash, username, password)})  # called for a new user
                 user.groups.add(Group.objects.get(name=role))
                 users[username] = user
             # Analysts hold most of the assigned work; the supervisor a few cases.
@@ -63,8 +81,6 @@ class Command(BaseCommand):
                     added += made
                     made = seed_pending_approvals(program, users["admin"])
                     self.stdout.write(f"Left {made} requests waiting for the supervisor's approval.")
-            for username, hashed in passwords.items():
-                User.objects.filter(username=username).update(password=hashed.result())
         if added:
             self.stdout.write(f"Seeded {added} cases in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Demo logins (username / password):")
