@@ -206,8 +206,13 @@ def test_queue_and_case_page_cost_no_more_queries_with_a_zone(db, case, django_a
     for url in ("/cases/", f"/cases/{case.number}/", "/profile/"):
         with CaptureQueriesContext(connection) as without:
             _body(plain.get(url))
-        with django_assert_num_queries(len(without)):
+        with django_assert_num_queries(len(without)) as zoned_queries:
             _body(zoned.get(url))
+        # the profile comes with the person (a join), never by a query of its own
+        own = [q["sql"] for q in zoned_queries.captured_queries
+               if "cases_userprofile" in q["sql"] and "auth_user" not in q["sql"]]
+        assert not own, own
+        assert any("cases_userprofile" in q["sql"] for q in zoned_queries.captured_queries)
 
 
 # The words and ends of a deadline
