@@ -11,7 +11,7 @@ import sys
 from bench import env
 
 PHASES = ("generate", "intake", "queue", "casepage", "memory", "import", "sweep", "export", "webhooks", "regulation",
-          "team", "demo")
+          "team", "demo", "networks")
 HTTP_PHASES = ("intake", "queue", "casepage", "memory")
 NEEDS_DATA = ("generate", "queue", "casepage", "memory", "sweep", "export", "regulation", "team")
 
@@ -35,6 +35,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--take-rounds", type=int, default=25,
                         help="rounds of twenty analysts pressing Take next at once (team phase)")
     parser.add_argument("--webhook-deliveries", type=int, default=100_000, help="due deliveries the webhooks phase drains")
+    parser.add_argument("--network-cases", type=int, default=10_000,
+                        help="cases filed at once in the networks phase (0: skip that measurement)")
+    parser.add_argument("--network-items", type=int, default=10_000,
+                        help="queue items the networks phase polls (0: skip that measurement)")
+    parser.add_argument("--networks", default="mastercard,visa", help="networks the networks phase measures")
+    parser.add_argument("--simulator-workers", type=int, default=2, help="network simulator processes")
+    parser.add_argument("--simulator-db", choices=("sqlite", "postgres"), default="sqlite",
+                        help="the simulator's database: SQLite in WAL mode, or a PostgreSQL database of its own")
+    parser.add_argument("--filers", type=int, default=1,
+                        help="threads filing the networks phase's cases (concurrent requests would)")
+    parser.add_argument("--network-concurrency", type=int, default=2,
+                        help="Celery worker processes (prefork) in the networks phase")
     args = parser.parse_args(argv)
     args.phases = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in args.phases if p not in PHASES]
@@ -118,6 +130,14 @@ def main(argv: list[str]) -> int:
 
         env.log("phase demo")
         demo.run(report)
+    if "networks" in args.phases:
+        from bench import networks
+
+        env.log("phase networks")
+        networks.run(report, server_env, cases=args.network_cases, items=args.network_items,
+                     networks=tuple(n.strip() for n in args.networks.split(",") if n.strip()),
+                     simulator_workers=args.simulator_workers, concurrency=args.network_concurrency,
+                     simulator_db=args.simulator_db, filers=args.filers)
     print()
     print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "
           f"median of {args.runs} runs for intake")

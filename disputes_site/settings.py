@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import dj_database_url
 from kombu import Exchange, Queue
 
 from disputes_site.database import database_settings
@@ -391,6 +392,11 @@ DATABASES["network_simulator"] = {
     "CONN_MAX_AGE": None,
     "TEST": {"NAME": ":memory:"},
 }
+if os.environ.get("NETWORK_SIMULATOR_DATABASE_URL"):
+    # A PostgreSQL database of the simulator's own (benchmarks: several simulator processes write
+    # at once, which SQLite serializes behind its busy timeout).
+    DATABASES["network_simulator"] = dj_database_url.parse(os.environ["NETWORK_SIMULATOR_DATABASE_URL"],
+                                                           conn_max_age=600, conn_health_checks=True)
 DATABASE_ROUTERS = ["network_simulator.router.SimulatorRouter"]
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

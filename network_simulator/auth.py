@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import itertools
 import threading
 import time
 
@@ -37,9 +38,13 @@ def _public_key(consumer_key: str):
 
 def _fresh_nonce(consumer_key: str, nonce: str, now: float) -> bool:
     with _lock:
-        for key, seen in list(_nonces.items()):
-            if now - seen > mastercard_oauth.NONCE_WINDOW:
-                del _nonces[key]
+        # Nonces are kept in the order they came (a dict keeps insertion order), so the expired
+        # ones are at the front: drop them until the first one still in the window, without
+        # walking every nonce of the window on every request.
+        for key in list(itertools.islice(_nonces, 1000)):
+            if now - _nonces[key] <= mastercard_oauth.NONCE_WINDOW:
+                break
+            del _nonces[key]
         if (consumer_key, nonce) in _nonces:
             return False
         _nonces[(consumer_key, nonce)] = now

@@ -297,17 +297,24 @@ def waiting(network: str, queue: str, now=None):
 
 def acknowledge(network: str, *, item_ids=(), claim_and_ack=()) -> dict[str, bool]:
     """Mark answers read. `item_ids` (VROL) or (claim id, ack reference) pairs (Mastercom chargebacks/
-    acknowledge); returns, per key, whether something waiting was acknowledged or already was."""
+    acknowledge); returns, per key, whether something waiting was acknowledged or already was.
+    Set-based: one read and one UPDATE for the whole request."""
     now = timezone.now()
     result = {}
     with atomic():
-        for item_id in item_ids:
-            rows = SimAnswer.objects.filter(network=network, item_id=item_id, available_at__lte=now)
-            rows.filter(acknowledged_at__isnull=True).update(acknowledged_at=now)
-            result[item_id] = rows.exists()
-        for claim_id, reference in claim_and_ack:
-            rows = SimAnswer.objects.filter(network=network, claim__claim_id=claim_id, ack_reference=reference,
-                                            available_at__lte=now)
-            rows.filter(acknowledged_at__isnull=True).update(acknowledged_at=now)
-            result[reference] = rows.exists()
+        if item_ids:
+            rows = dict(SimAnswer.objects.filter(network=network, item_id__in=list(item_ids), available_at__lte=now)
+                        .values_list("item_id", "pk"))
+            SimAnswer.objects.filter(pk__in=list(rows.values()), acknowledged_at__isnull=True).update(acknowledged_at=now)
+            result.update({item_id: item_id in rows for item_id in item_ids})
+        if claim_and_ack:
+            pairs = {(str(c), str(r)) for c, r in claim_and_ack}
+            found = SimAnswer.objects.filter(
+                network=network, claim__claim_id__in={c for c, _ in pairs}, ack_reference__in={r for _, r in pairs},
+                available_at__lte=now).values_list("pk", "claim__claim_id", "ack_reference")
+            matched = [(pk, (claim_id, reference)) for pk, claim_id, reference in found if (claim_id, reference) in pairs]
+            SimAnswer.objects.filter(pk__in=[pk for pk, _ in matched], acknowledged_at__isnull=True).update(
+                acknowledged_at=now)
+            hit = {pair for _, pair in matched}
+            result.update({reference: (claim_id, reference) in hit for claim_id, reference in claim_and_ack})
     return result

@@ -13,6 +13,7 @@ from cases import lifecycle, selectors
 from cases.actors import Actor
 from cases.exceptions import DisputeError, ValidationFailed
 from cases.models import Case, CaseEvent
+from cases.services import outbox
 from cases.services.assignment import case_assign
 from cases.services.edits import case_add_note
 from cases.services.transitions import case_transition
@@ -76,6 +77,12 @@ def bulk_run(*, actor: Actor, selection, action: str, transition: str = "", note
     _check_action(action, transition, note)
     cases = selected_cases(actor, selection)
     outcomes = []
+    with outbox.batched_enqueue():  # the network submissions of many filings go out in chunks
+        _run_all(actor, selection, cases, outcomes, action, transition, note, assignee)
+    return outcomes
+
+
+def _run_all(actor, selection, cases, outcomes, action, transition, note, assignee) -> None:
     for value in selection:
         case = cases.get(value)
         outcome = BulkOutcome(selected=value, case=case)
@@ -89,7 +96,6 @@ def bulk_run(*, actor: Actor, selection, action: str, transition: str = "", note
             else:
                 outcome.done = True
         outcomes.append(outcome)
-    return outcomes
 
 
 def _run_one(actor: Actor, case: Case, action: str, transition: str, note: str, assignee) -> CaseEvent | None:

@@ -34,6 +34,19 @@ def clean_file_name(name: str) -> str:
     return name[:255] or "evidence"
 
 
+def checked_content_type(data: bytes, *, max_bytes: int, allowed_types: frozenset = EVIDENCE_TYPES) -> str:
+    """The file's type by its content, or the refusal: empty, too large, a type not allowed."""
+    if not data:
+        raise ValidationFailed.single("file", "empty", "The file is empty.")
+    if len(data) > max_bytes:
+        raise FileTooLarge(f"Files are limited to {max_bytes // 1024} KiB.", field="file")
+    content_type = sniff_content_type(data)
+    if content_type not in allowed_types:
+        kinds = ", ".join(sorted(t.split("/")[1].upper() for t in allowed_types))
+        raise UnsupportedFileType(f"Only {kinds} files are accepted (checked by content).", field="file")
+    return content_type
+
+
 class EvidenceAdded(NamedTuple):
     """What case_add_evidence stored: the file, the `evidence` event that recorded it, and whether
     this call stored it (False: the same file was already on the case; both name the first upload)."""
@@ -55,14 +68,7 @@ def case_add_evidence(*, case: Case, actor: Actor, data: bytes, name: str, categ
     if len(description or "") > MAX_DESCRIPTION:
         raise ValidationFailed.single("description", "too_long",
                                       f"The description is at most {MAX_DESCRIPTION} characters.")
-    if not data:
-        raise ValidationFailed.single("file", "empty", "The file is empty.")
-    if len(data) > max_bytes:
-        raise FileTooLarge(f"Files are limited to {max_bytes // 1024} KiB.", field="file")
-    content_type = sniff_content_type(data)
-    if content_type not in allowed_types:
-        kinds = ", ".join(sorted(t.split("/")[1].upper() for t in allowed_types))
-        raise UnsupportedFileType(f"Only {kinds} files are accepted (checked by content).", field="file")
+    content_type = checked_content_type(data, max_bytes=max_bytes, allowed_types=allowed_types)
     digest = hashlib.sha256(data).hexdigest()
     case = lock_case(case)
     existing = Evidence.objects.filter(case=case, sha256=digest).first()

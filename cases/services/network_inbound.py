@@ -9,38 +9,50 @@ each network with a registered gateway:
 2. **Store** every item as a `NetworkMessage` (unique network + message id, so a queue read twice
    stores nothing twice), its documents' bytes written to the evidence storage under
    `network/<network>/<sha256>` first: once stored, nothing the network sent can be lost.
-3. **Apply** each stored item in its own savepoint, with the actor `network:<name>`: the case is
-   found by the submission the item answers (client reference), else by the network's claim id;
-   the item's kind names the transition (`TRANSITION_FOR_KIND`); the merchant's documents become
-   evidence of category `merchant_response`; an audit event `network_response` (webhook
-   `case.network_response_received`) records the item. An item whose case is unknown, closed or in
-   a status the step does not fit is kept `unmatched` (one for an unknown claim is applied after
-   all once a case learns that claim id: `messages_for_new_claims`); an error applying it keeps it `failed`, with
+3. **Apply** the stored items (state `received`) in batches of APPLY_BATCH, with the actor
+   `network:<name>`: the case is found by the submission the item answers (client reference),
+   else by the network's claim id; the item's kind names the transition (`TRANSITION_FOR_KIND`);
+   the merchant's documents become evidence of category `merchant_response`; an audit event
+   `network_response` (webhook `case.network_response_received`) records the item. Items of
+   cases named once in the batch are applied set-based in one savepoint (the cases locked in one
+   query and moved by `cases_transition_many`, one INSERT per kind of row, the messages in one
+   statement); items of a case named twice, and that group again should it fail, go one by one,
+   in order, each in its own savepoint. An item whose case is unknown, closed or in a
+   status the step does not fit is kept `unmatched` (one for an unknown claim is applied after
+   all once a case learns that claim id: `messages_for_new_claims`); an error applying it keeps
+   it `failed`, with
    the reason, for a supervisor. A document that breaks the rules (type by content: PDF, JPEG or
    TIFF; at most NETWORK_DOCUMENT_MAX_BYTES) is not added to the case; the case still moves (the
    network's step happened) and the message names the refused file.
 4. **Acknowledge** what was stored (also items stored by an earlier read), so the queues stop
    offering them. An acknowledgement that fails is harmless: the next read stores nothing twice.
+5. **Again** while a read brought new items (a queue longer than the network's page), up to
+   POLL_ROUNDS reads. One poll of a network runs at a time (a PostgreSQL advisory lock): a second
+   one, started by the schedule while the first drains a long queue, returns at once instead of
+   reading the same items again.
 """
 
+import contextlib
 import hashlib
 import logging
+import zlib
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from cases import gateways
 from cases.actors import Actor
 from cases.choices import EventKind, EvidenceCategory, NetworkMessageKind, NetworkMessageState
-from cases.exceptions import DisputeError
+from cases.exceptions import DisputeError, TooManyFiles
 from cases.gateways.base import GatewayError, InboundItem
-from cases.models import Case, CaseEvent, NetworkMessage, NetworkSubmission
+from cases.models import Case, CaseEvent, Evidence, NetworkMessage, NetworkSubmission
 from cases.models.evidence import evidence_storage
 from cases.services import outbox
+from cases.services.rows import update_rows
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +66,11 @@ TRANSITION_FOR_KIND = {
 }
 # Merchant documents kept as evidence: the types both networks take (REFERENCE section 8).
 DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/tiff"})
-APPLY_BATCH = 200
+APPLY_BATCH = 500
+POLL_ROUNDS = 50  # reads per poll while each brings new items
+# The steps applied set-based for a batch (cases_transition_many, cases/services/transitions.py:
+# each case as case_transition moves it, liability and letters included).
+SET_BASED = frozenset(TRANSITION_FOR_KIND.values())
 RAW_STRING_LIMIT = 2000
 MAX_ERROR = 1000
 
@@ -95,8 +111,9 @@ def _message(network: str, item: InboundItem) -> NetworkMessage:
                             "error": f"Unknown kind of network message {str(item.kind)[:50]!r}."}))
 
 
-def messages_store(network: str, items: list[InboundItem]) -> list[int]:
-    """Store the items not stored yet; returns the ids of this network's messages waiting to be applied."""
+def messages_store(network: str, items: list[InboundItem]) -> tuple[int, list[int]]:
+    """Store the items not stored yet; returns how many were new and the ids of this network's
+    messages waiting to be applied."""
     fresh, seen = [], set()
     known = set(NetworkMessage.objects.filter(network=network, message_id__in=[str(i.message_id) for i in items])
                 .values_list("message_id", flat=True))
@@ -108,8 +125,8 @@ def messages_store(network: str, items: list[InboundItem]) -> list[int]:
         fresh.append(_message(network, item))
     if fresh:
         NetworkMessage.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
-    return list(NetworkMessage.objects.filter(network=network, state=NetworkMessageState.RECEIVED)
-                .order_by("id").values_list("pk", flat=True))
+    return len(fresh), list(NetworkMessage.objects.filter(network=network, state=NetworkMessageState.RECEIVED)
+                            .order_by("id").values_list("pk", flat=True))
 
 
 def networks_poll(networks: list[str] | None = None) -> dict[str, dict[str, int]]:
@@ -125,24 +142,61 @@ def networks_poll(networks: list[str] | None = None) -> dict[str, dict[str, int]
 
 
 def network_poll(network: str) -> dict[str, int]:
-    gateway = gateways.gateway_for(network)
+    """Read, store, apply, acknowledge; again while a read brought new items (a queue longer than
+    the network's page), up to POLL_ROUNDS reads. A poll of the same network already running
+    elsewhere (PostgreSQL advisory lock) makes this one return at once: two polls would read the
+    same items twice."""
+    with _poll_lock(network) as held:
+        if not held:
+            return {"skipped": 1}
+        gateway = gateways.gateway_for(network)
+        counts = defaultdict(int)
+        for _ in range(POLL_ROUNDS):
+            fresh = _poll_round(network, gateway, counts)
+            if not fresh:
+                break
+        return dict(counts)
+
+
+@contextlib.contextmanager
+def _poll_lock(network: str):
+    if connection.vendor != "postgresql":
+        yield True  # SQLite: one process (development); its writes are serialized anyway
+        return
+    key = zlib.crc32(f"network_poll:{network}".encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _poll_round(network: str, gateway, counts) -> int:
+    """One read of the queues, stored, applied and acknowledged; returns how many items were new."""
+    counts["read"] += 0
     try:
         items = gateway.read_queues()
     except GatewayError as exc:
         logger.warning("network %s queues not read: %s", network, exc)
-        return {"read": 0, "unreachable": 1}
-    pending = messages_store(network, items)
-    counts = defaultdict(int, read=len(items))
+        counts["unreachable"] += 1
+        return 0
+    counts["read"] += len(items)
+    fresh, pending = messages_store(network, items)
     for start in range(0, len(pending), APPLY_BATCH):
         for state, n in messages_apply(pending[start:start + APPLY_BATCH]).items():
             counts[state] += n
     if items:
         try:
             gateway.acknowledge(items)
-            counts["acknowledged"] = len(items)
+            counts["acknowledged"] += len(items)
         except GatewayError as exc:  # offered again at the next read, and stored nothing twice
             logger.warning("network %s items not acknowledged: %s", network, exc)
-    return dict(counts)
+            return 0
+    return fresh
 
 
 def messages_for_new_claims(claims) -> int:
@@ -178,13 +232,24 @@ def _find_cases(messages: list[NetworkMessage]) -> dict[int, Case | None]:
 
 
 def messages_apply(ids) -> dict[str, int]:
-    """Apply the stored messages of `ids` still waiting; each in its own savepoint."""
+    """Apply the stored messages of `ids` still waiting. Messages whose step keeps the case open,
+    one per case, go set-based in one savepoint; the others (and the set-based group again, item
+    by item, should it fail) each in their own savepoint."""
     counts = defaultdict(int)
     with transaction.atomic():
         rows = list(outbox.lock_rows(NetworkMessage.objects.filter(pk__in=list(ids), state=NetworkMessageState.RECEIVED)
                                      .order_by("id")))
         numbers = _find_cases(rows)
-        for message in rows:
+        together, alone = _partition(rows, numbers)
+        if together:
+            try:
+                with transaction.atomic():
+                    for state, n in _apply_together(together, numbers).items():
+                        counts[state] += n
+            except Exception:  # noqa: BLE001 - item by item below, where a failing item is kept `failed`
+                logger.exception("network messages not applied set-based; applying them one by one")
+                alone = sorted(together + alone, key=lambda m: m.pk)
+        for message in alone:
             try:
                 with transaction.atomic():
                     state = _apply(message, numbers.get(message.pk))
@@ -197,6 +262,88 @@ def messages_apply(ids) -> dict[str, int]:
     return dict(counts)
 
 
+def _partition(rows: list[NetworkMessage], numbers: dict) -> tuple[list, list]:
+    """(set-based, one by one): a case named by two messages of the batch takes them one by one, in order."""
+    per_case = defaultdict(int)
+    for message in rows:
+        per_case[numbers.get(message.pk)] += 1
+    together, alone = [], []
+    for message in rows:
+        number = numbers.get(message.pk)
+        if number is not None and per_case[number] == 1 and TRANSITION_FOR_KIND.get(message.kind) in SET_BASED:
+            together.append(message)
+        else:
+            alone.append(message)
+    return together, alone
+
+
+def _apply_together(messages: list[NetworkMessage], numbers: dict) -> dict[str, int]:
+    """The one-by-one `_apply` for many messages: the cases locked in one query, the documents,
+    transitions, events and message rows written set-based."""
+    from cases.services.transitions import _meta, cases_transition_many
+
+    counts = defaultdict(int)
+    cases = {case.pk: case for case in Case.objects.select_for_update(of=("self",))
+             .select_related("transaction", "program").filter(pk__in={numbers[m.pk] for m in messages}).order_by("pk")}
+    by_network = defaultdict(list)
+    for message in messages:
+        case = cases.get(numbers[message.pk])
+        transition = TRANSITION_FOR_KIND[message.kind]
+        label = message.get_kind_display().lower()
+        if case is None:
+            counts[_unmatched(message, f"No case is known by this {message.network} {label}.")] += 1
+        elif not case.is_active:
+            counts[_unmatched(message, f"The case is closed ({case.get_status_display().lower()}): "
+                                       f"a {label} cannot change it.", case)] += 1
+        elif not _meta(transition).has_transition(case.status):
+            counts[_unmatched(message, f"A {label} does not fit a case in status "
+                                       f"{case.get_status_display().lower()}.", case)] += 1
+        else:
+            by_network[message.network].append((message, case, transition))
+    now = timezone.now()
+    for network, fits in by_network.items():
+        actor = Actor.for_network(network)
+        documents = _add_documents_together(fits, actor)
+        by_transition = defaultdict(list)
+        for message, case, transition in fits:
+            by_transition[transition].append((message, case))
+        moved = {}
+        for transition, group in by_transition.items():
+            events = cases_transition_many(cases=[case for _, case in group], transition=transition, actor=actor,
+                                           notes=[_note(message)[:2000] for message, _ in group])
+            for (message, _), event in zip(group, events, strict=True):
+                moved[message.pk] = event.case
+        learned = [moved[message.pk] for message, _, _ in fits
+                   if message.claim_id and not moved[message.pk].network_claim_id]
+        for message, _, _ in fits:
+            case = moved[message.pk]
+            if message.claim_id and not case.network_claim_id:
+                case.network_claim_id = message.claim_id
+        if learned:
+            update_rows(Case, learned, ["network_claim_id"])
+            messages_for_new_claims((network, case.network_claim_id) for case in learned)
+        for message, _, _ in fits:
+            kept, refused = documents[message.pk]
+            error = "; ".join(f"{d['name']}: {d['refused']}" for d in refused)
+            message.state, message.case, message.documents, message.applied_at = (
+                NetworkMessageState.APPLIED, moved[message.pk], kept, now)
+            message.error = (f"Documents not added to the case: {error}" if error else "")[:MAX_ERROR]
+        update_rows(NetworkMessage, [message for message, _, _ in fits],
+                    ["state", "case", "documents", "applied_at", "error"])
+        _response_events([(moved[message.pk], message) for message, _, _ in fits], NetworkMessageState.APPLIED)
+        counts[NetworkMessageState.APPLIED] += len(fits)
+    return dict(counts)
+
+
+def _note(message: NetworkMessage) -> str:
+    label = message.get_kind_display().lower()
+    note = message.reason
+    if message.amount is not None and message.kind in (NetworkMessageKind.REPRESENTMENT,
+                                                       NetworkMessageKind.PREARB_RECEIVED):
+        note = (f"{label.capitalize()} of {message.amount} {message.currency} (minor units). {note}").strip()
+    return note
+
+
 def _unmatched(message: NetworkMessage, why: str, case: Case | None = None) -> str:
     NetworkMessage.objects.filter(pk=message.pk).update(
         state=NetworkMessageState.UNMATCHED, error=why[:MAX_ERROR], case=case, applied_at=timezone.now())
@@ -205,16 +352,35 @@ def _unmatched(message: NetworkMessage, why: str, case: Case | None = None) -> s
     return NetworkMessageState.UNMATCHED
 
 
+def _response_changes(message: NetworkMessage, state: str) -> dict:
+    return {"message_id": message.message_id, "network": message.network, "kind": message.kind,
+            "state": state, "claim_id": message.claim_id or None, "amount": message.amount,
+            "currency": message.currency or None,
+            "documents": [{k: d.get(k) for k in ("name", "evidence_id", "refused") if d.get(k) is not None}
+                          for d in message.documents]}
+
+
 def _response_event(case: Case, message: NetworkMessage, state: str, note: str = "") -> CaseEvent:
     from cases.services.events import event_record
 
-    changes = {"message_id": message.message_id, "network": message.network, "kind": message.kind,
-               "state": state, "claim_id": message.claim_id or None, "amount": message.amount,
-               "currency": message.currency or None,
-               "documents": [{k: d.get(k) for k in ("name", "evidence_id", "refused") if d.get(k) is not None}
-                             for d in message.documents]}
     return event_record(case=case, actor=Actor.for_network(message.network), kind=EventKind.NETWORK_RESPONSE,
-                        transition=message.kind, changes=changes, note=note or message.reason)
+                        transition=message.kind, changes=_response_changes(message, state),
+                        note=note or message.reason)
+
+
+def _response_events(pairs, state: str) -> None:
+    """`_response_event` for many (case, message) pairs of one network: one INSERT, webhooks in one pass."""
+    from cases.services.events import events_recorded
+
+    if not pairs:
+        return
+    actor = Actor.for_network(pairs[0][1].network)
+    events = CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, kind=EventKind.NETWORK_RESPONSE, transition=message.kind,
+                  changes=_response_changes(message, state), note=message.reason, actor=actor.label,
+                  request_id=actor.request_id)
+        for case, message in pairs], batch_size=500)
+    events_recorded([(event, event.case) for event in events])
 
 
 def _apply(message: NetworkMessage, number: int | None) -> str:
@@ -234,11 +400,7 @@ def _apply(message: NetworkMessage, number: int | None) -> str:
                                    f"{case.get_status_display().lower()}.", case)
     actor = Actor.for_network(message.network)
     documents, refused = _add_documents(case, message, actor)
-    note = message.reason
-    if message.amount is not None and message.kind in (NetworkMessageKind.REPRESENTMENT,
-                                                       NetworkMessageKind.PREARB_RECEIVED):
-        note = (f"{label.capitalize()} of {message.amount} {message.currency} (minor units). {note}").strip()
-    event = run_transition(case, transition, actor, note=note[:2000])
+    event = run_transition(case, transition, actor, note=_note(message)[:2000])
     case = event.case
     if message.claim_id and not case.network_claim_id:
         case.network_claim_id = message.claim_id
@@ -277,3 +439,66 @@ def _add_documents(case: Case, message: NetworkMessage, actor: Actor) -> tuple[l
             refused.append(entry)
         kept.append(entry)
     return kept, refused
+
+
+def _add_documents_together(fits, actor: Actor) -> dict[int, tuple[list[dict], list[dict]]]:
+    """`_add_documents` for many messages (each on its own case): the checks of case_add_evidence,
+    the case's files and count read in one query, the rows and their `evidence` events in one
+    INSERT each. Returns {message pk: (documents, refused)}."""
+    from cases.services.evidence import checked_content_type, clean_file_name
+
+    case_ids = [case.pk for message, case, _ in fits if message.documents]
+    held = defaultdict(set)
+    for case_id, digest in Evidence.objects.filter(case_id__in=case_ids).values_list("case_id", "sha256"):
+        held[case_id].add(digest)
+    storage = evidence_storage()
+    contents: dict[str, bytes] = {}
+    result, added = {}, []
+    for message, case, _ in fits:
+        kept, refused = [], []
+        for document in message.documents:
+            entry = dict(document)
+            try:
+                if document["size"] > settings.NETWORK_DOCUMENT_MAX_BYTES:
+                    raise DisputeError(f"{document['size'] // (1024 * 1024)} MB is over the "
+                                       f"{settings.NETWORK_DOCUMENT_MAX_BYTES // (1024 * 1024)} MB limit.")
+                if document["path"] not in contents:
+                    with storage.open(document["path"], "rb") as handle:
+                        contents[document["path"]] = handle.read()
+                data = contents[document["path"]]
+                content_type = checked_content_type(data, max_bytes=settings.NETWORK_DOCUMENT_MAX_BYTES,
+                                                    allowed_types=DOCUMENT_TYPES)
+                digest = hashlib.sha256(data).hexdigest()
+                if digest in held[case.pk]:
+                    entry["evidence_id"] = Evidence.objects.filter(case=case, sha256=digest).values_list(
+                        "pk", flat=True).first()
+                else:
+                    if len(held[case.pk]) >= settings.EVIDENCE_MAX_FILES:
+                        raise TooManyFiles(f"A case holds at most {settings.EVIDENCE_MAX_FILES} files.", field="file")
+                    evidence = Evidence(case=case, category=EvidenceCategory.MERCHANT_RESPONSE,
+                                        original_name=clean_file_name(document["name"]),
+                                        description=f"From {message.network.title()} ({message.get_kind_display()})",
+                                        content_type=content_type, size=len(data), sha256=digest,
+                                        uploaded_by=actor.label, uploaded_by_user=actor.user)
+                    evidence.file.save(digest, ContentFile(data), save=False)
+                    held[case.pk].add(digest)
+                    added.append((evidence, entry))
+            except (DisputeError, OSError) as exc:
+                entry["refused"] = str(getattr(exc, "message", None) or exc)[:300]
+                refused.append(entry)
+            kept.append(entry)
+        result[message.pk] = (kept, refused)
+    if added:
+        Evidence.objects.bulk_create([evidence for evidence, _ in added], batch_size=500)
+        for evidence, entry in added:
+            entry["evidence_id"] = evidence.pk
+        events = CaseEvent.objects.bulk_create([
+            CaseEvent(case=evidence.case, kind=EventKind.EVIDENCE, note=evidence.description, actor=actor.label,
+                      request_id=actor.request_id,
+                      changes={"evidence_id": evidence.pk, "name": evidence.original_name,
+                               "category": evidence.category, "sha256": evidence.sha256, "size": evidence.size})
+            for evidence, _ in added], batch_size=500)
+        from cases.services.events import events_recorded
+
+        events_recorded([(event, event.case) for event in events])
+    return result

@@ -22,6 +22,7 @@ sent exactly once through the network's gateway (cases/gateways/).
 """
 
 import hashlib
+import json
 import logging
 import threading
 from collections import defaultdict
@@ -49,6 +50,7 @@ from cases.models import Case, CaseEvent, Evidence, NetworkMessage, NetworkSubmi
 from cases.services import outbox
 from cases.services.events import event_record, event_record_many
 from cases.services.network_inbound import messages_for_new_claims
+from cases.services.rows import update_rows
 
 logger = logging.getLogger(__name__)
 
@@ -207,10 +209,29 @@ def submission_for_transition(case: Case, transition: str, actor: Actor, note: s
 
 # --- send -------------------------------------------------------------------------------------
 
-def _filing(row: NetworkSubmission, documents: list[Document]) -> Filing:
+def _network_case_ids(case_ids) -> dict[int, str]:
+    """Each case's latest network case id (the filing an answer names), in one query."""
+    latest = {}
+    for case_id, network_case_id in (NetworkMessage.objects.filter(case_id__in=list(case_ids))
+                                     .exclude(network_case_id="").order_by("case_id", "-received", "-id")
+                                     .values_list("case_id", "network_case_id")):
+        latest.setdefault(case_id, network_case_id)
+    return latest
+
+
+def _issuer_evidence_of(case_ids) -> dict[int, list[Evidence]]:
+    """`_issuer_evidence` of many cases in one query."""
+    found = defaultdict(list)
+    for item in (Evidence.objects.filter(case_id__in=list(case_ids))
+                 .exclude(category=EvidenceCategory.MERCHANT_RESPONSE).order_by("created", "id")):
+        found[item.case_id].append(item)
+    return found
+
+
+def _filing(row: NetworkSubmission, documents: list[Document], network_case_id: str | None = None) -> Filing:
     case = row.case
-    network_case_id = (NetworkMessage.objects.filter(case=case).exclude(network_case_id="")
-                       .order_by("-received", "-id").values_list("network_case_id", flat=True).first()) or ""
+    if network_case_id is None:
+        network_case_id = _network_case_ids([case.pk]).get(case.pk, "")
     return Filing(client_reference=row.client_reference, kind=row.kind, network=row.network,
                   program=case.program.program_id, case_id=case.case_id, arn=case.transaction.arn,
                   reason_code=case.network_reason_code, amount_minor=row.amount, currency=row.currency,
@@ -225,16 +246,20 @@ class _Prepared:
         self.row, self.gateway, self.filing, self.files, self.looked_up_first = row, gateway, filing, files, looked_up_first
 
 
-def _prepare(row: NetworkSubmission, excluded) -> tuple[_Prepared | None, list[dict]]:
+def _prepare(row: NetworkSubmission, excluded, evidence: list[Evidence] | None = None,
+             network_case_id: str | None = None) -> tuple[_Prepared | None, list[dict]]:
     gateway = gateways.gateway_for(row.network)
-    evidence = _issuer_evidence(row.case, excluded)
+    if evidence is None:
+        evidence = _issuer_evidence(row.case, excluded)
+    else:
+        evidence = [item for item in evidence if item.pk not in set(excluded)]
     documents, problems = package_evidence(gateway, evidence)
     if problems:
         return None, problems
     files = [{"evidence_id": item.pk, "name": doc.name, "original_name": item.original_name,
               "content_type": doc.content_type, "size": len(doc.content)}
              for item, doc in zip(evidence, documents, strict=False)]
-    return _Prepared(row, gateway, _filing(row, documents), files, row.attempts > 0), []
+    return _Prepared(row, gateway, _filing(row, documents, network_case_id), files, row.attempts > 0), []
 
 
 def _exchange(prepared: _Prepared) -> FilingResult | GatewayError:
@@ -261,11 +286,14 @@ def submissions_send(ids, token: str | None = None) -> dict[str, int]:
         return dict(counts)
     waiting = _waiting_behind_earlier(rows)
     ready, refused = [], []
+    going = [row.case_id for row in rows if row.pk not in waiting]
+    evidence, network_case_ids = _issuer_evidence_of(going), _network_case_ids(going)
     for row in rows:
         if row.pk in waiting:
             continue
         try:
-            prepared, problems = _prepare(row, row.excluded_evidence)
+            prepared, problems = _prepare(row, row.excluded_evidence, evidence.get(row.case_id, []),
+                                          network_case_ids.get(row.case_id, ""))
         except LookupError as exc:  # the gateway was unregistered meanwhile
             refused.append((row, [], str(exc)))
             continue
@@ -311,11 +339,14 @@ def _record_attempts(ready: list[_Prepared]) -> None:
     pks = [item.row.pk for item in ready]
     NetworkSubmission.objects.filter(pk__in=pks).update(
         attempts=F("attempts") + 1, state=NetworkSubmissionState.SENT, sent_at=now, updated=now)
+    by_files = defaultdict(list)  # most rows carry the same files (none): one UPDATE per distinct list
     for item in ready:
         item.row.attempts += 1
         item.row.state = NetworkSubmissionState.SENT
-        NetworkSubmission.objects.filter(pk=item.row.pk).update(files=item.files)
         item.row.files = item.files
+        by_files[json.dumps(item.files, sort_keys=True)].append(item.row.pk)
+    for files, group in by_files.items():
+        NetworkSubmission.objects.filter(pk__in=group).update(files=json.loads(files))
 
 
 @transaction.atomic
@@ -390,21 +421,22 @@ def _record_rejected(row: NetworkSubmission, result: FilingResult, now) -> None:
 
 
 def _record_acknowledged(pairs, now) -> None:
-    """Set-based: one UPDATE per outcome shape, one UPDATE per case that learns its claim id, and
-    the audit events in one INSERT."""
-    groups = defaultdict(list)
+    """Set-based: the rows in one UPDATE and their references in one statement run per row
+    (`update_rows`), the cases that learn their claim id likewise, the audit events in one INSERT."""
+    NetworkSubmission.objects.filter(pk__in=[row.pk for row, _ in pairs]).update(
+        state=NetworkSubmissionState.ACKNOWLEDGED, last_error="", next_attempt_at=None, settled_at=now, updated=now)
     for row, result in pairs:
-        groups[result.network_reference[:64]].append(row.pk)
-    for reference, pks in groups.items():
-        NetworkSubmission.objects.filter(pk__in=pks).update(
-            state=NetworkSubmissionState.ACKNOWLEDGED, network_reference=reference, last_error="",
-            next_attempt_at=None, settled_at=now, updated=now)
-    claim_ids = {}
+        row.network_reference = result.network_reference[:64]
+    # Each row has its own reference (the network's id of the filing): one statement run per row.
+    update_rows(NetworkSubmission, [row for row, _ in pairs], ["network_reference"])
+    claim_ids, learning = {}, {}
     for row, result in pairs:
         if result.claim_id and result.claim_id != row.case.network_claim_id:
             claim_ids[row.case_id] = result.claim_id[:64]
-    for case_id, claim_id in claim_ids.items():
-        Case.objects.filter(pk=case_id).update(network_claim_id=claim_id, version=F("version") + 1, updated=now)
+            learning[row.case_id] = Case(pk=row.case_id, network_claim_id=claim_ids[row.case_id])
+    if learning:
+        Case.objects.filter(pk__in=list(learning)).update(version=F("version") + 1, updated=now)
+        update_rows(Case, list(learning.values()), ["network_claim_id"])
     by_case = {row.case_id: (row, result) for row, result in pairs}
     # An answer the poll read before this acknowledgement was kept unmatched: the next poll applies it.
     messages_for_new_claims((by_case[case_id][0].network, claim_id) for case_id, claim_id in claim_ids.items())

@@ -4,7 +4,9 @@
    cases/models/outbox.py: due while `next_attempt_at` is set and past) in the same transaction as
    the change that causes it, then calls `enqueue_on_commit(task, ids)`. After commit the task goes
    to the broker and handles the rows at once. A broker that is down fails nothing: the request
-   succeeds, the failure is logged, and the row stays due.
+   succeeds, the failure is logged, and the row stays due. Code that commits many small
+   transactions in a row (a bulk action) wraps them in `batched_enqueue()`: one task message per
+   chunk of ids instead of one per transaction.
 2. **Relay.** `register_relay(Relay(...))` beside the task; the scheduled `cases.relay_outbox` task
    (every few seconds) runs `claim_due` for each registered table: due rows, oldest first, locked
    with `SELECT ... FOR UPDATE SKIP LOCKED`, leased (`next_attempt_at` moved ahead) and handed to the
@@ -22,7 +24,9 @@ receiver de-duplicates on the message id. Webhook deliveries (cases/services/web
 cases/tasks/webhooks.py) are the worked example; network submissions and letters follow it.
 """
 
+import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,8 +61,56 @@ def enqueue(task, *args) -> bool:
 
 
 def enqueue_on_commit(task, *args) -> None:
-    """After the current transaction commits, send `task(*args)`; nothing is sent if it rolls back."""
+    """After the current transaction commits, send `task(*args)`; nothing is sent if it rolls back.
+
+    Inside `batched_enqueue()`, a task called with one list of ids joins the batch instead: many
+    small transactions (a bulk action, a bench filing thousands of cases) then send one task
+    message per chunk of ids rather than one per transaction."""
+    batch = getattr(_batches, "current", None)
+    if batch is not None and len(args) == 1 and isinstance(args[0], list):
+        transaction.on_commit(lambda: batch.add(task, args[0]))
+        return
     transaction.on_commit(lambda: enqueue(task, *args))
+
+
+_batches = threading.local()
+
+
+class _Batch:
+    def __init__(self, chunk: int):
+        self.chunk = chunk
+        self.pending: dict[str, tuple[object, list]] = {}
+
+    def add(self, task, ids: list) -> None:
+        _, waiting = self.pending.setdefault(task.name, (task, []))
+        waiting.extend(ids)
+        while len(waiting) >= self.chunk:
+            enqueue(task, waiting[:self.chunk])
+            del waiting[:self.chunk]
+
+    def flush(self) -> None:
+        for task, waiting in self.pending.values():
+            if waiting:
+                enqueue(task, list(waiting))
+                waiting.clear()
+
+
+@contextlib.contextmanager
+def batched_enqueue(chunk: int = 50):
+    """Gather the ids that committed transactions in this block enqueue for each task, and send
+    them `chunk` ids a message as they fill up, the rest when the block ends. A batch that is
+    never sent (the process dies in the block) costs a delay, not a message: the relay hands the
+    rows out when it next runs."""
+    outer = getattr(_batches, "current", None)
+    if outer is not None:  # nested: the outer block sends
+        yield outer
+        return
+    batch = _batches.current = _Batch(chunk)
+    try:
+        yield batch
+    finally:
+        _batches.current = None
+        batch.flush()
 
 
 def lock_rows(queryset: QuerySet) -> QuerySet:

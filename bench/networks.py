@@ -1,0 +1,460 @@
+"""Card networks (SPEC section 12): filings sent and answers applied by real workers against the
+real simulator, on PostgreSQL with persistent connections and RabbitMQ.
+
+Targets (docs/performance.md, section `networks`):
+- 10,000 cases filed at once (cases set up set-based in `created`, then `file_chargeback` for each
+  through the service, so each submission is written in its transition's transaction): every
+  submission acknowledged by the simulator and every answer (a representment: amounts end in 02)
+  applied by the queue poll, at >= 200 cases/s end to end, and no filing sent twice (the
+  simulator's own database holds one chargeback per submission);
+- a queue of 10,000 items, pre-loaded (the same filings with the poll held back until every one is
+  acknowledged), applied by the poll at >= 500 items/s.
+
+Processes: the simulator (`manage.py run_network_simulator --workers N`, NETWORK_SIMULATOR_DELAY=0,
+its own SQLite database in WAL mode) and Celery worker(s) on a RabbitMQ queue of this run's own.
+The orchestrator plays beat's part on the intervals below (the outbox relay every 5 s, the queue
+poll every POLL_SECONDS) and watches the database.
+
+`Inline` runs the same steps in this process instead of a worker (tests/bench: the phase's code at
+a tiny scale, so it cannot rot).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bench.env import DATA_DIR, DB_NAME, ROOT, connect, database_url, drop_database, ensure_database, log
+
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+PROGRAM = "bench_networks"
+CASES_TARGET = 200  # cases/s end to end
+POLL_TARGET = 500  # items/s
+POLL_SECONDS = 1.0
+RELAY_SECONDS = 5.0
+ENDING = 2  # amounts ending in 02: a full representment with the merchant's PDF (network_simulator/rules.py)
+CONSUMER_KEY = "bench-consumer-key"
+FINAL_STATUS = "chargeback_represented"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+# --- the simulator -------------------------------------------------------------------------------
+
+@dataclass
+class Simulator:
+    """`run_network_simulator` on a free loopback port, its database and key in `folder`."""
+
+    folder: Path
+    workers: int = 2
+    postgres: str = ""  # a PostgreSQL database name of its own, instead of SQLite
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database(self) -> Path:
+        return self.folder / "simulator.sqlite3"
+
+    def env(self) -> dict[str, str]:
+        """What a process of the case system needs to reach it (and the simulator itself)."""
+        return {"NETWORK_SIMULATOR": "1", "NETWORK_SIMULATOR_URL": self.url, "NETWORK_SIMULATOR_PORT": str(self.port),
+                "NETWORK_SIMULATOR_DELAY": "0", "NETWORK_SIMULATOR_WINDOW": "0",
+                "NETWORK_SIMULATOR_DATABASE": str(self.database),
+                "MASTERCOM_BASE_URL": f"{self.url}/mastercom", "VROL_BASE_URL": f"{self.url}/vrol",
+                "MASTERCOM_CONSUMER_KEY": CONSUMER_KEY, "MASTERCOM_SIGNING_KEY_FILE": str(self.folder / "mastercom.pem"),
+                "MASTERCOM_SIGNING_KEY_PASSWORD": "", "MASTERCOM_PROGRAM_KEYS": "{}",
+                "VROL_USER_ID": "disputes-sandbox", "VROL_PASSWORD": "sandbox-password",
+                **({"NETWORK_SIMULATOR_DATABASE_URL": database_url(self.postgres)} if self.postgres else {})}
+
+    def settings(self) -> dict:
+        env = self.env()
+        return {"NETWORK_SIMULATOR": True, "NETWORK_SIMULATOR_URL": self.url,
+                "MASTERCOM_BASE_URL": env["MASTERCOM_BASE_URL"], "VROL_BASE_URL": env["VROL_BASE_URL"],
+                "MASTERCOM_CONSUMER_KEY": CONSUMER_KEY, "MASTERCOM_SIGNING_KEY_FILE": env["MASTERCOM_SIGNING_KEY_FILE"],
+                "MASTERCOM_SIGNING_KEY_PASSWORD": "", "MASTERCOM_PROGRAM_KEYS": {},
+                "VROL_USER_ID": env["VROL_USER_ID"], "VROL_PASSWORD": env["VROL_PASSWORD"]}
+
+    def start(self, base_env: dict[str, str]) -> None:
+        from cases.gateways.keys import ensure_sandbox_key
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+        if self.postgres:
+            drop_database(self.postgres)
+            ensure_database(self.postgres)
+        ensure_sandbox_key(self.folder / "mastercom.pem")
+        log_file = open(self.folder / "simulator.log", "ab")  # noqa: SIM115 - closed with the process
+        env = {**base_env, **self.env(), "DJANGO_HTTPS": "0", "LOG_LEVEL": "WARNING"}
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_network_simulator", "--port", str(self.port),
+             "--workers", str(self.workers)], cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
+            start_new_session=True)
+        deadline = time.monotonic() + 90
+        while not self.healthy():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"the network simulator did not start: see {self.folder / 'simulator.log'}")
+            time.sleep(0.2)
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310 - loopback
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+
+    def filings(self, network: str, client_references: set[str]) -> dict[str, int]:
+        """The simulator's own count of the issuer's chargebacks: in all, for these references, and
+        claims holding more than one."""
+        rows_sql = ("SELECT client_reference FROM network_simulator_simfiling WHERE network = {p} AND "
+                    "kind = 'chargeback' AND filed_by = 'I'")
+        doubled_sql = ("SELECT count(*) FROM (SELECT claim_id FROM network_simulator_simfiling WHERE network = {p} "
+                       "AND kind = 'chargeback' AND filed_by = 'I' GROUP BY claim_id HAVING count(*) > 1) AS twice")
+        if self.postgres:
+            with connect(self.postgres) as db:
+                rows = db.execute(rows_sql.format(p="%s"), [network]).fetchall()
+                doubled = db.execute(doubled_sql.format(p="%s"), [network]).fetchone()[0]
+        else:
+            with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30) as db:
+                rows = db.execute(rows_sql.format(p="?"), [network]).fetchall()
+                doubled = db.execute(doubled_sql.format(p="?"), [network]).fetchone()[0]
+        references = [r[0] for r in rows]
+        return {"chargebacks": len(references), "ours": sum(1 for r in references if r in client_references),
+                "distinct": len(set(references)), "claims_filed_twice": doubled}
+
+
+# --- the cases -----------------------------------------------------------------------------------
+
+def program():
+    from cases.models import Program
+
+    found, _ = Program.objects.get_or_create(program_id=PROGRAM, defaults={"name": "Bench networks"})
+    if found.approval_actions:  # maker-checker would hold every filing for a second person
+        found.approval_actions = []
+        found.save(update_fields=["approval_actions"])
+    return found
+
+
+def _template(prog, network: str):
+    """One case opened through the service: the shape every bench case is copied from."""
+    from cases import services
+    from cases.actors import Actor
+    from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
+
+    tag = uuid.uuid4().hex[:10]
+    txn = TransactionInput(external_id=f"net_{tag}", arn=f"9{int(tag, 16) % 10**22:022d}", amount=10_002,
+                           currency="USD", date=timezone.now() - timedelta(days=5), card_network=network,
+                           card_last4="4242", status="success",
+                           merchant=MerchantInput(external_id=f"netm_{tag}", name="Bench merchant", mcc="5734"),
+                           cardholder=CardholderInput(external_id=f"netc_{tag}", name="Bench holder",
+                                                      email="holder@example.com"))
+    return services.case_create(program=prog, actor=Actor.for_system(),
+                                data=CaseInput(source="api", reason="product_not_received", transaction=txn))
+
+
+def setup_cases(count: int, network: str, ending: int = ENDING) -> list[int]:
+    """`count` cases in `created` on `network`, written set-based (bulk INSERTs of the rows the
+    service writes: transaction, case, its `created` event), amounts ending in `ending`. Returns
+    their numbers."""
+    from cases.models import Case, CaseEvent, Transaction
+
+    prog = program()
+    template = _template(prog, network)
+    txn0 = template.transaction
+    event0 = CaseEvent.objects.filter(case=template).order_by("id").first()
+    tag = uuid.uuid4().hex[:8]
+    base = int(time.time() * 1000) % 10**12
+    with transaction.atomic():
+        txns = [_clone(txn0, external_id=f"net_{tag}_{i}", financial_document_id=base * 100_000 + i,
+                       arn=f"8{base:012d}{i:010d}", amount=(100 + i) * 100 + ending) for i in range(count)]
+        Transaction.objects.bulk_create(txns, batch_size=2000)
+        cases = [_clone(template, case_id=f"case_net_{tag}_{i}", transaction_id=txn.pk, disputed_amount=txn.amount)
+                 for i, txn in enumerate(txns)]
+        Case.objects.bulk_create(cases, batch_size=2000)
+        CaseEvent.objects.bulk_create([_clone(event0, case_id=case.pk, changes={
+            **event0.changes, "disputed_amount": case.disputed_amount}) for case in cases], batch_size=2000)
+    return [case.pk for case in cases]
+
+
+def _clone(obj, **changes):
+    """A new, unsaved row with `obj`'s stored values and `changes`."""
+    model = type(obj)
+    values = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields if not f.primary_key}
+    return model(**{**values, **changes})
+
+
+def file_all(numbers: list[int], filers: int = 1) -> float:
+    """`file_chargeback` for every case through the service, each in its own transaction (its
+    submission written there), on `filers` threads as concurrent requests would; the send tasks
+    go out in chunks as the filings commit (outbox.batched_enqueue). Seconds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cases.actors import Actor
+    from cases.models import Case
+    from cases.services import outbox
+    from cases.services.transitions import case_transition
+
+    actor = Actor.for_user(_filer())
+
+    def file(part: list[int]) -> None:
+        try:
+            with outbox.batched_enqueue():
+                for number in part:
+                    case_transition(case=Case(pk=number), transition="file_chargeback", actor=actor)
+        finally:
+            if filers > 1:
+                connection.close()
+
+    started = time.monotonic()
+    if filers <= 1:
+        file(numbers)
+    else:
+        with ThreadPoolExecutor(max_workers=filers) as pool:
+            list(pool.map(file, [numbers[i::filers] for i in range(filers)]))
+    return time.monotonic() - started
+
+
+def _filer():
+    from django.contrib.auth.models import User
+
+    user = User.objects.filter(username="bench_network_filer").first()
+    return user or User.objects.create_superuser("bench_network_filer", "filer@example.com", uuid.uuid4().hex)
+
+
+# --- what is done ---------------------------------------------------------------------------------
+
+def progress(numbers: list[int]) -> dict[str, int]:
+    """Submissions acknowledged (and refused), messages applied and cases at the final status, for these cases."""
+    from django.db.models import Count, Q
+
+    from cases.models import Case, NetworkMessage, NetworkSubmission
+
+    # The numbers of one set-based insert are one range: a range scan, not 10,000 parameters.
+    lo, hi = min(numbers), max(numbers)
+    subs = NetworkSubmission.objects.filter(case_id__gte=lo, case_id__lte=hi).aggregate(
+        acknowledged=Count("pk", filter=Q(state="acknowledged")),
+        refused=Count("pk", filter=Q(state__in=["rejected", "failed"])))
+    return {**subs, "applied": NetworkMessage.objects.filter(case_id__gte=lo, case_id__lte=hi, state="applied").count(),
+            "final": Case.objects.filter(number__gte=lo, number__lte=hi, status=FINAL_STATUS).count()}
+
+
+def references(numbers: list[int]) -> tuple[set[str], int]:
+    from cases.models import NetworkSubmission
+
+    refs = list(NetworkSubmission.objects.filter(case_id__in=numbers, kind="chargeback")
+                .values_list("client_reference", flat=True))
+    return set(refs), len(refs)
+
+
+# --- who does the work ---------------------------------------------------------------------------
+
+class Celery:
+    """Real worker process(es) on a RabbitMQ queue of this run's own; this process plays beat."""
+
+    def __init__(self, env: dict[str, str], folder: Path, *, concurrency: int, workers: int = 1):
+        self.queue = f"bench-networks-{uuid.uuid4().hex[:8]}"
+        self.env = {**env, "CELERY_BROKER_URL": BROKER_URL, "CELERY_QUEUE": self.queue,
+                    "CELERY_WORKER_ENABLE_REMOTE_CONTROL": "0", "LOG_LEVEL": "WARNING"}
+        self.folder, self.concurrency, self.workers = folder, concurrency, workers
+        self.processes: list[subprocess.Popen] = []
+        self._next = {}
+
+    def start(self) -> None:
+        from disputes_site.celery import app
+
+        # This process enqueues (the filings' send tasks, the schedule) to the run's own queue.
+        app.conf.update(broker_url=BROKER_URL, task_default_queue=self.queue)
+        for index in range(self.workers):
+            log_file = open(self.folder / f"worker-{index}.log", "ab")  # noqa: SIM115 - closed with the process
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "disputes_site", "worker", "-Q", self.queue,
+                 "--concurrency", str(self.concurrency), "--hostname", f"netbench{index}-{self.queue}@%h",
+                 "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
+                cwd=ROOT, env=self.env, stdout=log_file, stderr=log_file, start_new_session=True))
+
+    def tick(self, *, poll: bool) -> None:
+        """Beat's part: the outbox relay and (when `poll`) the queue poll, each on its interval."""
+        from cases.tasks.networks import poll_networks
+        from cases.tasks.outbox import relay_outbox
+
+        now = time.monotonic()
+        if now >= self._next.get("relay", 0):
+            relay_outbox.delay()
+            self._next["relay"] = now + RELAY_SECONDS
+        if poll and now >= self._next.get("poll", 0):
+            poll_networks.delay()
+            self._next["poll"] = now + POLL_SECONDS
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+class Inline:
+    """The same steps in this process: the send tasks run eagerly where Celery is eager (the test
+    settings), the relay and the poll on each tick."""
+
+    def start(self) -> None:
+        pass
+
+    def tick(self, *, poll: bool) -> None:
+        from cases.services import network_inbound, network_submissions
+
+        for ids_token in _due(network_submissions.unsettled_submissions()):
+            network_submissions.submissions_send(*ids_token)
+        if poll:
+            network_inbound.networks_poll()
+
+    def stop(self) -> None:
+        pass
+
+
+def _due(queryset):
+    from cases.services import outbox
+
+    ids, token = outbox.claim_due(queryset, limit=10_000)
+    return [(ids[i:i + 50], token) for i in range(0, len(ids), 50)]
+
+
+def _wait(engine, numbers: list[int], *, done, poll: bool, timeout: float, label: str) -> dict[str, int]:
+    started = last = time.monotonic()
+    state = progress(numbers)
+    while not done(state) and time.monotonic() - started < timeout:
+        engine.tick(poll=poll)
+        time.sleep(0.5 if isinstance(engine, Celery) else 0)
+        state = progress(numbers)
+        if time.monotonic() - last > 10:
+            log(f"networks: {label}: {state} after {time.monotonic() - started:.0f} s ({load()})")
+            last = time.monotonic()
+    return state
+
+
+# --- the measurements ----------------------------------------------------------------------------
+
+def end_to_end(report, engine, sim: Simulator, network: str, count: int, timeout: float, filers: int) -> dict:
+    """(a) filed at once -> every submission acknowledged and every answer applied."""
+    numbers = setup_cases(count, network)
+    connection.close()
+    log(f"networks: {network}: {count:,} cases in created; filing them ({load()})")
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    filing_s = file_all(numbers, filers)
+    state = _wait(engine, numbers, poll=True, timeout=timeout, label=f"{network} end to end",
+                  done=lambda s: s["applied"] + s["refused"] >= count and s["final"] >= count - s["refused"])
+    seconds = time.monotonic() - started
+    load_after = os.getloadavg()[0]
+    refs, submissions = references(numbers)
+    filed = sim.filings(network, refs)
+    once = filed["ours"] == submissions == len(refs) and filed["claims_filed_twice"] == 0
+    done = state["applied"] == count and state["final"] == count
+    rate = state["final"] / seconds
+    report.add("networks", f"{network}: {count:,} cases filed at once, end to end",
+               f"{rate:.0f} cases/s ({state['final']:,} in {seconds:.1f} s)", f">= {CASES_TARGET}/s",
+               ok=done and once and rate >= CASES_TARGET,
+               note=f"filing {count / filing_s:.0f}/s; load {load_before:.1f} -> {load_after:.1f}")
+    report.add("networks", f"{network}: no filing sent twice",
+               f"{filed['ours']:,} chargebacks at the simulator for {submissions:,} submissions",
+               "equal, no claim twice", ok=once, note=f"{filed['claims_filed_twice']} claims filed twice")
+    return {"cases": count, "seconds": round(seconds, 1), "filing_seconds": round(filing_s, 1), "rate": round(rate, 1),
+            "state": state, "simulator": filed, "load": [round(load_before, 2), round(load_after, 2)]}
+
+
+def poll_rate(report, engine, network: str, count: int, timeout: float, filers: int) -> dict:
+    """(b) a queue of `count` items waiting (filed, acknowledged, not polled) -> applied by the poll."""
+    numbers = setup_cases(count, network)
+    connection.close()
+    log(f"networks: {network}: filing {count:,} cases to fill the queue ({load()})")
+    file_all(numbers, filers)
+    state = _wait(engine, numbers, poll=False, timeout=timeout, label=f"{network} queue fill",
+                  done=lambda s: s["acknowledged"] + s["refused"] >= count)
+    if state["acknowledged"] < count:
+        report.add("networks", f"{network}: poll a queue of {count:,} items", "not measured",
+                   f">= {POLL_TARGET}/s", ok=False, note=f"only {state['acknowledged']:,} filings acknowledged")
+        return {"state": state}
+    time.sleep(1)  # the answers are due at the filing (delay 0); let the clock pass them
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    state = _wait(engine, numbers, poll=True, timeout=timeout, label=f"{network} poll",
+                  done=lambda s: s["applied"] >= count)
+    seconds = time.monotonic() - started
+    load_after = os.getloadavg()[0]
+    rate = state["applied"] / seconds
+    report.add("networks", f"{network}: poll a queue of {count:,} items", f"{rate:.0f} items/s "
+               f"({state['applied']:,} in {seconds:.1f} s)", f">= {POLL_TARGET}/s",
+               ok=state["applied"] == count and rate >= POLL_TARGET,
+               note=f"load {load_before:.1f} -> {load_after:.1f}")
+    return {"items": count, "seconds": round(seconds, 1), "rate": round(rate, 1), "state": state,
+            "load": [round(load_before, 2), round(load_after, 2)]}
+
+
+def run(report, server_env: dict[str, str], *, cases: int = 10_000, items: int = 10_000,
+        networks: tuple[str, ...] = ("mastercard", "visa"), simulator_workers: int = 2, concurrency: int = 2,
+        simulator_db: str = "sqlite", filers: int = 1, inline: bool = False, folder: Path | None = None,
+        timeout: float | None = None) -> None:
+    from django.test.utils import override_settings
+
+    folder = folder or DATA_DIR / "networks"
+    sim = Simulator(folder, workers=simulator_workers,
+                    postgres=f"{DB_NAME}_simulator" if simulator_db == "postgres" else "")
+    engine = Inline() if inline else Celery({**server_env, **sim.env()}, folder, concurrency=concurrency)
+    details = report.details.setdefault("networks", {})
+    try:
+        sim.start(server_env)
+        log(f"networks: simulator on {sim.url} ({simulator_workers} processes); {load()}")
+        with override_settings(**sim.settings()):
+            engine.start()
+            for network in networks:
+                if cases:
+                    details[f"{network}_end_to_end"] = end_to_end(report, engine, sim, network, cases,
+                                                                  timeout or max(300, cases / 20), filers)
+                if items:
+                    details[f"{network}_poll"] = poll_rate(report, engine, network, items,
+                                                           timeout or max(300, items / 20), filers)
+    finally:
+        engine.stop()
+        sim.stop()
+    details["settings"] = {"simulator_workers": simulator_workers, "worker_concurrency": concurrency,
+                           "simulator_db": simulator_db, "filers": filers,
+                           "poll_seconds": POLL_SECONDS, "inline": inline}

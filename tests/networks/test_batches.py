@@ -1,0 +1,154 @@
+"""The throughput paths of the network engine (SPEC section 12; docs/performance.md `networks`):
+send tasks carrying many ids, a poll that drains a queue longer than one page, items applied
+set-based with the same rows as one by one, and the order of a case's items kept."""
+
+import pytest
+
+from cases.choices import EventKind
+from cases.gateways.base import Document
+from cases.models import Case, CaseEvent, Evidence, NetworkMessage, NetworkSubmission
+from cases.services import bulk, outbox
+from cases.services import network_inbound as inbound
+from cases.services import network_submissions as subs
+from cases.services.network_inbound import networks_poll
+from cases.tasks.networks import send_network_submissions
+from tests.factories import make_case
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def filed_and_acknowledged(program, **kwargs) -> Case:
+    case = make_case(program, path=("file_chargeback",), **kwargs)
+    subs.submissions_send(list(NetworkSubmission.objects.filter(case=case).values_list("pk", flat=True)))
+    case.refresh_from_db()
+    assert case.network_claim_id
+    return case
+
+
+class Sent:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, task, *args):
+        self.calls.append((task.name, args))
+        return True
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    recorder = Sent()
+    monkeypatch.setattr(outbox, "enqueue", recorder)
+    return recorder
+
+
+def test_batched_enqueue_sends_one_task_per_chunk_of_ids(sent, django_capture_on_commit_callbacks):
+    with outbox.batched_enqueue(chunk=3):
+        for ids in ([1], [2], [3], [4], [5]):
+            with django_capture_on_commit_callbacks(execute=True):
+                outbox.enqueue_on_commit(send_network_submissions, ids)
+        assert sent.calls == [("cases.send_network_submissions", ([1, 2, 3],))]  # sent as the chunk filled
+    assert sent.calls == [("cases.send_network_submissions", ([1, 2, 3],)),
+                          ("cases.send_network_submissions", ([4, 5],))]
+
+
+def test_without_a_batch_each_commit_sends_its_own_task(sent, django_capture_on_commit_callbacks):
+    for ids in ([1], [2]):
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.enqueue_on_commit(send_network_submissions, ids)
+    assert [args for _, args in sent.calls] == [([1],), ([2],)]
+
+
+def test_a_rolled_back_transaction_adds_nothing_to_the_batch(sent, django_capture_on_commit_callbacks):
+    with outbox.batched_enqueue(chunk=2):
+        with django_capture_on_commit_callbacks(execute=False):
+            outbox.enqueue_on_commit(send_network_submissions, [1])  # never committed
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox.enqueue_on_commit(send_network_submissions, [2])
+    assert sent.calls == [("cases.send_network_submissions", ([2],))]
+
+
+def test_a_bulk_filing_sends_its_submissions_in_chunks(program, network, supervisor_actor, sent,
+                                                       django_capture_on_commit_callbacks):
+    cases = [make_case(program) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = bulk.bulk_run(actor=supervisor_actor, selection=[str(c.pk) for c in cases], action="transition",
+                                 transition="file_chargeback")
+    assert all(o.done for o in outcomes)
+    sends = [args for name, args in sent.calls if name == "cases.send_network_submissions"]
+    assert sends == [(sorted(NetworkSubmission.objects.values_list("pk", flat=True)),)]
+
+
+def test_a_poll_drains_a_queue_longer_than_a_page(program, network, monkeypatch):
+    monkeypatch.setattr(network, "page", 2, raising=False)
+    page = network.read_queues
+    monkeypatch.setattr(network, "read_queues", lambda: page()[:network.page])
+    cases = [filed_and_acknowledged(program) for _ in range(5)]
+    for index, case in enumerate(cases):
+        network.push("representment", case.network_claim_id, message_id=f"P-{index}", amount_minor=100,
+                     currency="USD")
+
+    assert networks_poll() == {"mastercard": {"read": 5, "applied": 5, "acknowledged": 5}}
+    assert network.queue == []
+    assert {c.status for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {"chargeback_represented"}
+
+
+def test_set_based_apply_writes_what_one_by_one_writes(program, network, monkeypatch):
+    """The same representment applied set-based (two cases in one batch) and alone (a batch of one
+    through the one-by-one path): the same case fields, events, evidence and message."""
+    together = [filed_and_acknowledged(program) for _ in range(2)]
+    alone = filed_and_acknowledged(program)
+    for index, case in enumerate(together):
+        network.push("representment", case.network_claim_id, message_id=f"T-{index}", amount_minor=5000,
+                     currency="USD", reason="Goods delivered",
+                     documents=(Document("proof.pdf", "application/pdf", PDF),))
+    networks_poll()
+    monkeypatch.setattr(inbound, "SET_BASED", frozenset())
+    network.push("representment", alone.network_claim_id, message_id="A-0", amount_minor=5000, currency="USD",
+                 reason="Goods delivered", documents=(Document("proof.pdf", "application/pdf", PDF),))
+    networks_poll()
+
+    def shape(case):
+        case.refresh_from_db()
+        events = [(e.kind, e.transition, e.from_status, e.to_status, e.actor, e.note,
+                   {k: v for k, v in e.changes.items() if k not in ("evidence_id", "message_id", "claim_id",
+                                                                     "documents")},
+                   [d["name"] for d in e.changes.get("documents", [])])
+                  for e in CaseEvent.objects.filter(case=case).order_by("id")]
+        [evidence] = Evidence.objects.filter(case=case)
+        message = NetworkMessage.objects.get(case=case)
+        return (case.status, case.version, case.response_due_date, case.next_deadline, events,
+                (evidence.category, evidence.original_name, evidence.uploaded_by, evidence.description,
+                 evidence.content_type, evidence.sha256, evidence.file.read()),
+                (message.state, message.error, message.documents[0]["evidence_id"] == evidence.pk))
+
+    expected = shape(alone)
+    assert expected[0] == "chargeback_represented"
+    assert [e[0] for e in expected[4][-3:]] == [EventKind.EVIDENCE, EventKind.TRANSITION, EventKind.NETWORK_RESPONSE]
+    for case in together:
+        assert shape(case) == expected
+
+
+def test_two_items_of_one_case_in_a_batch_are_applied_in_order(program, network):
+    case = filed_and_acknowledged(program)
+    network.push("representment", case.network_claim_id, message_id="O-1", amount_minor=100, currency="USD")
+    network.push("ruling_merchant", case.network_claim_id, message_id="O-2")  # fits only after the first
+
+    counts = networks_poll()["mastercard"]
+
+    assert counts["applied"] == 1 and counts["unmatched"] == 1
+    assert dict(NetworkMessage.objects.values_list("message_id", "state")) == {"O-1": "applied", "O-2": "unmatched"}
+
+
+def test_a_failing_set_based_group_is_applied_one_by_one(program, network, monkeypatch):
+    cases = [filed_and_acknowledged(program) for _ in range(2)]
+    for index, case in enumerate(cases):
+        network.push("representment", case.network_claim_id, message_id=f"F-{index}", amount_minor=100,
+                     currency="USD")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("set-based path broken")
+
+    monkeypatch.setattr(inbound, "_apply_together", broken)
+
+    assert networks_poll()["mastercard"]["applied"] == 2
+    assert {c.status for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {"chargeback_represented"}
