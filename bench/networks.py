@@ -60,6 +60,62 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [pid], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+class CpuMeter:
+    """CPU seconds each part of the run used between two readings: this process (filing, the
+    schedule, watching), the workers, the simulator, and the PostgreSQL backends of the run's
+    databases. Wall-clock rates on a shared machine depend on its load; CPU per item does not."""
+
+    def __init__(self, parts: dict[str, tuple[int, bool]], databases: list[str]):
+        self.parts, self.databases = parts, databases  # name: (pid, with its descendants)
+
+    def _backends(self) -> list[int]:
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)", [self.databases])
+            return [row[0] for row in cursor.fetchall()]
+
+    def read(self) -> dict[str, dict[int, float]]:
+        reading = {name: {p: _cpu(p) for p in (_tree(pid) if tree else [pid])}
+                   for name, (pid, tree) in self.parts.items()}
+        reading["postgres"] = {p: _cpu(p) for p in self._backends()}
+        return reading
+
+    @staticmethod
+    def used(before: dict, after: dict) -> dict[str, float]:
+        return {name: round(sum(max(0.0, cpu - before.get(name, {}).get(pid, 0.0)) for pid, cpu in pids.items()), 1)
+                for name, pids in after.items()}
+
+
 # --- the simulator -------------------------------------------------------------------------------
 
 @dataclass
@@ -153,6 +209,10 @@ class Simulator:
             with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30) as db:
                 rows = db.execute(rows_sql.format(p="?"), [network]).fetchall()
                 doubled = db.execute(doubled_sql.format(p="?"), [network]).fetchone()[0]
+        if network == "mastercard":  # Mastercom carries the reference as the first word of messageText
+            from cases.gateways.mastercom import reference_token
+
+            client_references = {reference_token(r) for r in client_references}
         references = [r[0] for r in rows]
         return {"chargebacks": len(references), "ours": sum(1 for r in references if r in client_references),
                 "distinct": len(set(references)), "claims_filed_twice": doubled}
@@ -295,10 +355,16 @@ class Celery:
         self._next = {}
 
     def start(self) -> None:
+        from django.conf import settings
+
         from disputes_site.celery import app
 
-        # This process enqueues (the filings' send tasks, the schedule) to the run's own queue.
-        app.conf.update(broker_url=BROKER_URL, task_default_queue=self.queue)
+        # This process enqueues (the filings' send tasks, the schedule) to the run's own queue:
+        # the app reads its configuration from these settings the first time it is used.
+        settings.CELERY_BROKER_URL, settings.CELERY_TASK_DEFAULT_QUEUE = BROKER_URL, self.queue
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+        if app.conf.broker_url != BROKER_URL:
+            raise SystemExit(f"the Celery app was configured before the networks phase ({app.conf.broker_url})")
         for index in range(self.workers):
             log_file = open(self.folder / f"worker-{index}.log", "ab")  # noqa: SIM115 - closed with the process
             self.processes.append(subprocess.Popen(
@@ -373,18 +439,30 @@ def _wait(engine, numbers: list[int], *, done, poll: bool, timeout: float, label
 
 # --- the measurements ----------------------------------------------------------------------------
 
-def end_to_end(report, engine, sim: Simulator, network: str, count: int, timeout: float, filers: int) -> dict:
+def _per_item_ms(cpu: dict[str, float], count: int) -> dict[str, float]:
+    return {name: round(1000 * seconds / count, 2) for name, seconds in cpu.items()}
+
+
+def _per_item(cpu: dict[str, float], count: int) -> str:
+    per = _per_item_ms(cpu, count)
+    return f"CPU ms each: {sum(per.values()):.1f} (" + ", ".join(f"{k} {v:.1f}" for k, v in per.items()) + ")"
+
+
+def end_to_end(report, engine, sim: Simulator, meter: CpuMeter, network: str, count: int, timeout: float,
+               filers: int) -> dict:
     """(a) filed at once -> every submission acknowledged and every answer applied."""
     numbers = setup_cases(count, network)
     connection.close()
     log(f"networks: {network}: {count:,} cases in created; filing them ({load()})")
     load_before = os.getloadavg()[0]
+    cpu_before = meter.read()
     started = time.monotonic()
     filing_s = file_all(numbers, filers)
     state = _wait(engine, numbers, poll=True, timeout=timeout, label=f"{network} end to end",
                   done=lambda s: s["applied"] + s["refused"] >= count and s["final"] >= count - s["refused"])
     seconds = time.monotonic() - started
     load_after = os.getloadavg()[0]
+    cpu = meter.used(cpu_before, meter.read())
     refs, submissions = references(numbers)
     filed = sim.filings(network, refs)
     once = filed["ours"] == submissions == len(refs) and filed["claims_filed_twice"] == 0
@@ -393,15 +471,16 @@ def end_to_end(report, engine, sim: Simulator, network: str, count: int, timeout
     report.add("networks", f"{network}: {count:,} cases filed at once, end to end",
                f"{rate:.0f} cases/s ({state['final']:,} in {seconds:.1f} s)", f">= {CASES_TARGET}/s",
                ok=done and once and rate >= CASES_TARGET,
-               note=f"filing {count / filing_s:.0f}/s; load {load_before:.1f} -> {load_after:.1f}")
+               note=f"filing {count / filing_s:.0f}/s; load {load_before:.1f} -> {load_after:.1f}; {_per_item(cpu, count)}")
     report.add("networks", f"{network}: no filing sent twice",
                f"{filed['ours']:,} chargebacks at the simulator for {submissions:,} submissions",
                "equal, no claim twice", ok=once, note=f"{filed['claims_filed_twice']} claims filed twice")
     return {"cases": count, "seconds": round(seconds, 1), "filing_seconds": round(filing_s, 1), "rate": round(rate, 1),
-            "state": state, "simulator": filed, "load": [round(load_before, 2), round(load_after, 2)]}
+            "state": state, "simulator": filed, "load": [round(load_before, 2), round(load_after, 2)],
+            "cpu_seconds": cpu, "cpu_ms_per_case": _per_item_ms(cpu, count)}
 
 
-def poll_rate(report, engine, network: str, count: int, timeout: float, filers: int) -> dict:
+def poll_rate(report, engine, meter: CpuMeter, network: str, count: int, timeout: float, filers: int) -> dict:
     """(b) a queue of `count` items waiting (filed, acknowledged, not polled) -> applied by the poll."""
     numbers = setup_cases(count, network)
     connection.close()
@@ -415,18 +494,21 @@ def poll_rate(report, engine, network: str, count: int, timeout: float, filers: 
         return {"state": state}
     time.sleep(1)  # the answers are due at the filing (delay 0); let the clock pass them
     load_before = os.getloadavg()[0]
+    cpu_before = meter.read()
     started = time.monotonic()
     state = _wait(engine, numbers, poll=True, timeout=timeout, label=f"{network} poll",
                   done=lambda s: s["applied"] >= count)
     seconds = time.monotonic() - started
     load_after = os.getloadavg()[0]
+    cpu = meter.used(cpu_before, meter.read())
     rate = state["applied"] / seconds
     report.add("networks", f"{network}: poll a queue of {count:,} items", f"{rate:.0f} items/s "
                f"({state['applied']:,} in {seconds:.1f} s)", f">= {POLL_TARGET}/s",
                ok=state["applied"] == count and rate >= POLL_TARGET,
-               note=f"load {load_before:.1f} -> {load_after:.1f}")
+               note=f"load {load_before:.1f} -> {load_after:.1f}; {_per_item(cpu, count)}")
     return {"items": count, "seconds": round(seconds, 1), "rate": round(rate, 1), "state": state,
-            "load": [round(load_before, 2), round(load_after, 2)]}
+            "load": [round(load_before, 2), round(load_after, 2)], "cpu_seconds": cpu,
+            "cpu_ms_per_item": _per_item_ms(cpu, count)}
 
 
 def run(report, server_env: dict[str, str], *, cases: int = 10_000, items: int = 10_000,
@@ -445,13 +527,16 @@ def run(report, server_env: dict[str, str], *, cases: int = 10_000, items: int =
         log(f"networks: simulator on {sim.url} ({simulator_workers} processes); {load()}")
         with override_settings(**sim.settings()):
             engine.start()
+            parts = {"bench": (os.getpid(), False), "simulator": (sim.process.pid, True)}
+            parts.update({f"worker{i}": (p.pid, True) for i, p in enumerate(getattr(engine, "processes", []))})
+            meter = CpuMeter(parts, [DB_NAME, sim.postgres] if sim.postgres else [DB_NAME])
             for network in networks:
                 if cases:
-                    details[f"{network}_end_to_end"] = end_to_end(report, engine, sim, network, cases,
-                                                                  timeout or max(300, cases / 20), filers)
+                    details[f"{network}_end_to_end"] = end_to_end(report, engine, sim, meter, network, cases,
+                                                                  timeout or max(300, cases / 5), filers)
                 if items:
-                    details[f"{network}_poll"] = poll_rate(report, engine, network, items,
-                                                           timeout or max(300, items / 20), filers)
+                    details[f"{network}_poll"] = poll_rate(report, engine, meter, network, items,
+                                                           timeout or max(300, items / 5), filers)
     finally:
         engine.stop()
         sim.stop()

@@ -110,7 +110,12 @@ def batched_enqueue(chunk: int = 50):
         yield batch
     finally:
         _batches.current = None
-        batch.flush()
+        if connection.in_atomic_block:
+            # The block ran inside an outer transaction: its ids join the batch when that one
+            # commits, and this callback, registered after theirs, sends what is left.
+            transaction.on_commit(batch.flush)
+        else:
+            batch.flush()
 
 
 def lock_rows(queryset: QuerySet) -> QuerySet:
