@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEV_ENV := DJANGO_DEBUG=1 WEBHOOK_ALLOW_PRIVATE_URLS=1
+# make run polls the card networks' queues every 10 s (SPEC section 12), so a filed demo case moves soon.
+DEV_ENV := DJANGO_DEBUG=1 WEBHOOK_ALLOW_PRIVATE_URLS=1 NETWORK_POLL_SECONDS=10
 TEST_POSTGRES_URL ?=
 # The SQLite suite runs in parallel (pytest-xdist), one worker per core unless told otherwise.
 TEST_WORKERS ?= auto

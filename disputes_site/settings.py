@@ -281,7 +281,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # With late acknowledgement a worker holds only the message it runs (plus one) instead of a
 # prefetched batch that would wait behind a slow task.
-CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get("CELERY_WORKER_PREFETCH_MULTIPLIER", "1"))
+# The filesystem broker (no server: `make run`) runs Celery's synchronous worker loop, which takes
+# new messages only every 2 s once its prefetch is in use: one task a second with a prefetch of 1,
+# so a burst (the demo book's filings) held every later task for minutes. There it is 8.
+CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get(
+    "CELERY_WORKER_PREFETCH_MULTIPLIER", "8" if CELERY_BROKER_URL.startswith("filesystem://") else "1"))
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "300000"))  # KiB
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240

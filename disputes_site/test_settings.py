@@ -24,6 +24,7 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get("CELERY_WORKER_PREFETCH_MULTIPLIER", "1"))
 
 # The gateways talk to the network simulator, which answers at once unless told otherwise (a test
 # starts the simulator process itself: tests/gateways/simulator.py).

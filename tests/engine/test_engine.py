@@ -61,6 +61,12 @@ def test_default_broker_needs_no_server(monkeypatch, tmp_path):
         assert fresh.CELERY_BROKER_URL.startswith("filesystem://")
         assert fresh.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"] == str(tmp_path / "celery" / "queue")
         assert (tmp_path / "celery" / "queue").is_dir()
+        # Its synchronous worker loop takes messages every 2 s once the prefetch is used: 8, and
+        # a message looked for every 0.1 s; a server broker keeps a prefetch of 1.
+        assert fresh.CELERY_WORKER_PREFETCH_MULTIPLIER == 8
+        assert fresh.CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] == 0.1
+        monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+        assert importlib.reload(real).CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     finally:
         monkeypatch.undo()
         importlib.reload(real)

@@ -112,10 +112,7 @@ class Stack:
 def _network_env(sim: simulator.Simulator, tmp: Path) -> dict:
     return {**sim.env(), "NETWORK_POLL_SECONDS": str(POLL_SECONDS), "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
             "NETWORK_SIMULATOR_DATABASE": str(sim.database), "CELERY_FILESYSTEM_DIR": str(tmp / "celery"),
-            "WEBHOOK_ALLOW_PRIVATE_URLS": "1",
-            # The filesystem broker's worker loop acknowledges late-acknowledged tasks every 2 s: a
-            # larger prefetch lets a burst of sends and polls through in one loop (RabbitMQ needs none).
-            "CELERY_WORKER_PREFETCH_MULTIPLIER": "8"}
+            "WEBHOOK_ALLOW_PRIVATE_URLS": "1"}
 
 
 def _web_env(engine: Engine) -> dict:
