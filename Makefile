@@ -37,7 +37,7 @@ serve: install
 test: install
 	./scripts/install-browser.sh
 	./scripts/install-letter-libs.sh
-	$(BIN)/python -m pytest -m "not postgres" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -m "not postgres" -n $(TEST_WORKERS)
 	TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" ./scripts/test-postgres.sh
 
 lint: install

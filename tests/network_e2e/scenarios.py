@@ -1,6 +1,6 @@
 """The simulator's scenarios end to end, as one table: the disputed amount (its last two digits pick
 the network's answer, SPEC section 12) -> what the case system ends with. docs/networks.md's table
-"End to end" is this table (tests/network_e2e/test_scenarios.py checks that it says the same).
+"End to end" is this table (tests/network_e2e/test_end_to_end.py checks that it says the same).
 
 Each case is created and filed (`file_chargeback`) through the API; each of `steps` is run through
 the API once the answer before it is applied. Every filing is acknowledged by the network except a

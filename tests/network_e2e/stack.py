@@ -94,19 +94,25 @@ class Stack:
         return f"{self.engine.logs()}\n== web\n{web}\n== simulator\n{self.sim.logs()}"
 
     def stop(self) -> None:
-        """Every process told to stop at once, then waited for (and killed when it lingers)."""
-        groups = [p for p in (*self.engine.processes, self.sim.process) if p.poll() is None]  # own sessions
-        for process in groups:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        if self.web is not None and self.web.process.poll() is None:
-            self.web.process.send_signal(signal.SIGTERM)
+        """Every process told to stop at once (a worker's main process, which stops its pool), then
+        waited for; what still runs after 10 s is killed with its children."""
+        processes = [*self.engine.processes, self.sim.process] + ([self.web.process] if self.web else [])
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                if self.web is not None and process is self.web.process:
+                    process.kill()  # gunicorn shares this process group: its master only
+                else:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)  # started in a session of its own
+                process.wait(timeout=10)
         with contextlib.suppress(Exception):
-            self.engine.stop()
-        if self.web is not None:
-            with contextlib.suppress(Exception):
-                self.web.stop()
-        simulator.stop(self.sim)
+            self.engine.stop()  # the broker's queue (RabbitMQ)
 
 
 def _network_env(sim: simulator.Simulator, tmp: Path) -> dict:

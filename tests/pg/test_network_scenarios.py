@@ -1,6 +1,6 @@
 """The simulator's scenarios end to end on PostgreSQL and RabbitMQ, as CI runs them: the network
 simulator, gunicorn, a Celery worker and beat on the PostgreSQL test database (the SQLite variant
-is tests/network_e2e/test_scenarios.py; the table is tests/network_e2e/scenarios.py)."""
+is tests/network_e2e/test_end_to_end.py; the table is tests/network_e2e/scenarios.py)."""
 
 import io
 
