@@ -68,7 +68,7 @@ def _done(stack: Stack, walk: Walk) -> bool:
             and _applied(stack, walk.number) == len(walk.expected.answers))
 
 
-def walk_all(stack: Stack, table: dict[int, Expected], timeout: float = 90) -> dict[int, Walk]:
+def walk_all(stack: Stack, table: dict[int, Expected], timeout: float = 150) -> dict[int, Walk]:
     """Create and file every case of `table`, run each later step when its answer is in, and wait
     (bounded) until every case has its final status and every submission is settled."""
     walks = {amount: Walk(amount, expected) for amount, expected in table.items()}
