@@ -113,7 +113,10 @@ def open_case(claim: SimClaim, now=None) -> SimFiling | None:
 def find_filing(network: str, client_reference: str) -> SimFiling | None:
     if not client_reference:
         return None
-    return SimFiling.objects.filter(network=network, client_reference=client_reference).select_related("claim").first()
+    # The unique index on (network, client_reference) is partial (references not empty): naming its
+    # condition lets SQLite use it, instead of scanning every filing on each lookup.
+    return (SimFiling.objects.filter(network=network, client_reference=client_reference)
+            .exclude(client_reference="").select_related("claim").first())
 
 
 def _create_filing(**fields) -> SimFiling:

@@ -18,7 +18,7 @@ from cases.exceptions import (
 )
 from cases.models import Case, CaseEvent
 from cases.services.events import event_record, events_recorded
-from cases.services.network_submissions import submission_for_transition
+from cases.services.network_submissions import submission_for_transition, submissions_for_transition
 from cases.services.rows import update_rows
 
 BATCH = 500  # rows per statement when moving many cases
@@ -178,8 +178,13 @@ def cases_transition_many(*, cases: list[Case], transition: str, actor: Actor,
                   actor_api_key=actor.api_key, request_id=actor.request_id)
         for case, note, before, _, changes, _ in moved], batch_size=BATCH)
     events_recorded([(event, event.case) for event in events])
-    for case, note, _, _, _, letter in moved:
-        _owed(case, transition, actor, note, letter)
+    # What the moved cases owe the outside: their network submissions set-based, their letters.
+    submissions_for_transition([(case, note) for case, note, *_ in moved], transition, actor)
+    for case, _, _, _, _, letter in moved:
+        if letter:
+            from cases.services.letters import letter_queue
+
+            letter_queue(case, *letter)
     return events
 
 

@@ -172,3 +172,20 @@ def test_a_failing_set_based_group_is_applied_one_by_one(program, network, monke
 
     assert networks_poll()["mastercard"]["applied"] == 2
     assert {c.status for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {"chargeback_represented"}
+
+
+def test_filing_many_cases_together_writes_their_submissions_and_one_send_task(
+        program, network, supervisor_actor, sent, django_capture_on_commit_callbacks):
+    from cases.services.transitions import cases_transition_many
+
+    cases = [make_case(program) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        events = cases_transition_many(cases=cases, transition="file_chargeback", actor=supervisor_actor)
+
+    assert [e.case.status for e in events] == ["chargeback_filed"] * 3
+    rows = list(NetworkSubmission.objects.order_by("pk"))
+    assert [(r.case_id, r.kind, r.state, r.amount) for r in rows] == [
+        (c.pk, "chargeback", "queued", c.disputed_amount) for c in cases]
+    assert len({r.client_reference for r in rows}) == 3
+    assert [args for name, args in sent.calls if name == "cases.send_network_submissions"] == [
+        ([r.pk for r in rows],)]
