@@ -415,6 +415,13 @@ def _apply(message: NetworkMessage, number: int | None) -> str:
     return NetworkMessageState.APPLIED
 
 
+def _check_size(document: dict) -> None:
+    """A network's document above NETWORK_DOCUMENT_MAX_BYTES is refused before it is read."""
+    if document["size"] > settings.NETWORK_DOCUMENT_MAX_BYTES:
+        raise DisputeError(f"{document['size'] // (1024 * 1024)} MB is over the "
+                           f"{settings.NETWORK_DOCUMENT_MAX_BYTES // (1024 * 1024)} MB limit.")
+
+
 def _add_documents(case: Case, message: NetworkMessage, actor: Actor) -> tuple[list[dict], list[dict]]:
     """The merchant's documents as evidence of category merchant_response; those refused are named."""
     from cases.services.evidence import case_add_evidence
@@ -424,9 +431,7 @@ def _add_documents(case: Case, message: NetworkMessage, actor: Actor) -> tuple[l
     for document in message.documents:
         entry = dict(document)
         try:
-            if document["size"] > settings.NETWORK_DOCUMENT_MAX_BYTES:
-                raise DisputeError(f"{document['size'] // (1024 * 1024)} MB is over the "
-                                   f"{settings.NETWORK_DOCUMENT_MAX_BYTES // (1024 * 1024)} MB limit.")
+            _check_size(document)
             with storage.open(document["path"], "rb") as handle:
                 data = handle.read()
             added = case_add_evidence(case=case, actor=actor, data=data, name=document["name"],
@@ -459,9 +464,7 @@ def _add_documents_together(fits, actor: Actor) -> dict[int, tuple[list[dict], l
         for document in message.documents:
             entry = dict(document)
             try:
-                if document["size"] > settings.NETWORK_DOCUMENT_MAX_BYTES:
-                    raise DisputeError(f"{document['size'] // (1024 * 1024)} MB is over the "
-                                       f"{settings.NETWORK_DOCUMENT_MAX_BYTES // (1024 * 1024)} MB limit.")
+                _check_size(document)
                 if document["path"] not in contents:
                     with storage.open(document["path"], "rb") as handle:
                         contents[document["path"]] = handle.read()

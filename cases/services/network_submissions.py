@@ -24,9 +24,7 @@ sent exactly once through the network's gateway (cases/gateways/).
 import hashlib
 import json
 import logging
-import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -79,16 +77,8 @@ UNSETTLED = (NetworkSubmissionState.QUEUED, NetworkSubmissionState.SENT)
 MAX_ERROR = 1000
 SEND_CHUNK = 50  # ids per send task: one take, one round of sends on the thread pool, one recording
 
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=settings.NETWORK_SEND_THREADS, thread_name_prefix="network")
-        return _executor
+def _pool():
+    return outbox.send_pool("network", settings.NETWORK_SEND_THREADS)
 
 
 def unsettled_submissions():

@@ -29,6 +29,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -199,3 +200,16 @@ def relay_due() -> dict[str, int]:
                 break  # broker down: the leases run out and the next relay run tries again
         handed[relay.name] = len(ids)
     return handed
+
+
+_send_pools: dict[str, ThreadPoolExecutor] = {}
+_send_pools_lock = threading.Lock()
+
+
+def send_pool(name: str, threads: int) -> ThreadPoolExecutor:
+    """This process's thread pool for the network waits of one kind of outbox row (webhook sends,
+    network filings), made on first use: a worker process sends a batch concurrently, not a row at a time."""
+    with _send_pools_lock:
+        if name not in _send_pools:
+            _send_pools[name] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
+        return _send_pools[name]

@@ -10,9 +10,7 @@ run of failures lasting 5 days.
 
 import json
 import logging
-import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -33,16 +31,8 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 FAILING_DISABLES_AFTER = timedelta(days=5)
 MAX_RETRY_AFTER = timedelta(hours=24)
 
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=settings.WEBHOOK_SEND_THREADS, thread_name_prefix="webhook")
-        return _executor
+def _pool():
+    return outbox.send_pool("webhook", settings.WEBHOOK_SEND_THREADS)
 
 
 def signing_secrets(endpoint: WebhookEndpoint, now) -> list[str]:
