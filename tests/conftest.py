@@ -125,6 +125,16 @@ def supervisor(db):
 
 
 @pytest.fixture
+def analyst_client(analyst):
+    return logged_in(analyst)
+
+
+@pytest.fixture
+def supervisor_client(supervisor):
+    return logged_in(supervisor)
+
+
+@pytest.fixture
 def admin_user(db):
     return make_user("root", None, is_staff=True, is_superuser=True)
 

@@ -8,16 +8,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @pytest.fixture
-def analyst_client(analyst):
-    return logged_in(analyst)
-
-
-@pytest.fixture
-def supervisor_client(supervisor):
-    return logged_in(supervisor)
-
-
-@pytest.fixture
 def admin_client(admin_user):
     return logged_in(admin_user)
 

@@ -13,7 +13,6 @@ from cases.gateways.base import Document
 from cases.models import CaseEvent, NetworkMessage, NetworkSubmission
 from cases.services import network_submissions as subs
 from cases.services.network_inbound import networks_poll
-from tests.conftest import logged_in
 from tests.factories import make_case
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -39,16 +38,6 @@ def panel(body: str) -> str:
 
 def retry_url(row) -> str:
     return f"/cases/{row.case.number}/network-submissions/{row.pk}/retry/"
-
-
-@pytest.fixture
-def analyst_client(analyst):
-    return logged_in(analyst)
-
-
-@pytest.fixture
-def supervisor_client(supervisor):
-    return logged_in(supervisor)
 
 
 @pytest.fixture

@@ -20,16 +20,6 @@ def flashed(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def analyst_client(analyst):
-    return logged_in(analyst)
-
-
-@pytest.fixture
-def supervisor_client(supervisor):
-    return logged_in(supervisor)
-
-
 def test_take_next_redirects_to_the_case_taken(analyst_client, analyst, program):
     late = case_due(program, 9)
     soon = case_due(program, 2)
