@@ -24,8 +24,10 @@ receiver de-duplicates on the message id. Webhook deliveries (cases/services/web
 cases/tasks/webhooks.py) are the worked example; network submissions and letters follow it.
 """
 
+import atexit
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -61,17 +63,90 @@ def enqueue(task, *args) -> bool:
     return True
 
 
+def _ids_only(args) -> bool:
+    """True for the plain `task(ids)` / `task(ids, None)` call that may be merged with others."""
+    return 1 <= len(args) <= 2 and isinstance(args[0], list) and (len(args) == 1 or args[1] is None)
+
+
 def enqueue_on_commit(task, *args) -> None:
     """After the current transaction commits, send `task(*args)`; nothing is sent if it rolls back.
 
-    Inside `batched_enqueue()`, a task called with one list of ids joins the batch instead: many
+    Inside `batched_enqueue()`, a task called with a list of ids joins the batch instead: many
     small transactions (a bulk action, a bench filing thousands of cases) then send one task
-    message per chunk of ids rather than one per transaction."""
-    batch = getattr(_batches, "current", None)
-    if batch is not None and len(args) == 1 and isinstance(args[0], list):
-        transaction.on_commit(lambda: batch.add(task, args[0]))
+    message per chunk of ids rather than one per transaction. Outside it, ids go to this process's
+    publisher (`Publisher`), which sends them from a background thread, merged with the other
+    requests' ids, so a request never waits on the broker."""
+    if not _ids_only(args):
+        transaction.on_commit(lambda: enqueue(task, *args))
         return
-    transaction.on_commit(lambda: enqueue(task, *args))
+    batch = getattr(_batches, "current", None)
+    if batch is not None:
+        transaction.on_commit(lambda: batch.add(task, args[0]))
+    elif publisher.enabled():
+        transaction.on_commit(lambda: publisher.add(task, args[0]))
+    else:
+        transaction.on_commit(lambda: enqueue(task, *args))
+
+
+class Publisher:
+    """Sends the after-commit task messages of this process from one background thread.
+
+    A committed transaction hands its ids over (no broker round trip in the request); the thread
+    wakes, waits `OUTBOX_PUBLISH_WINDOW` seconds for more, then sends one message per task and
+    chunk of ids: under load, many requests' deliveries travel in one message and one task
+    handles them together. Ids never sent (the process dies first, the broker is down) stay due
+    in their outbox table and the relay hands them out on its next run: delayed, never lost. At a
+    clean exit the buffer is sent. The thread is made on first use in each process (after a fork
+    the parent's thread does not exist in the child)."""
+
+    chunk = 50
+
+    def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        """A fresh buffer: at start, and in a forked child (the parent's ids and thread are the parent's)."""
+        self._lock = threading.Lock()
+        self._pending: dict[str, tuple[object, list]] = {}
+        self._wake = threading.Event()
+        self._pid = None
+
+    @staticmethod
+    def enabled() -> bool:
+        return settings.OUTBOX_PUBLISH_WINDOW > 0 and not settings.CELERY_TASK_ALWAYS_EAGER
+
+    def add(self, task, ids: list) -> None:
+        with self._lock:
+            self._pending.setdefault(task.name, (task, []))[1].extend(ids)
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="outbox-publisher", daemon=True).start()
+        self._wake.set()
+
+    def flush(self) -> int:
+        """Send everything waiting now; returns the messages sent."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        sent = 0
+        for task, ids in pending.values():
+            for start in range(0, len(ids), self.chunk):
+                sent += enqueue(task, ids[start:start + self.chunk], None)
+        return sent
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(settings.OUTBOX_PUBLISH_WINDOW)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # never let the thread die: the relay covers what was not sent
+                logger.exception("outbox publisher failed; the relay sends what it held")
+
+
+publisher = Publisher()
+atexit.register(publisher.flush)
 
 
 _batches = threading.local()

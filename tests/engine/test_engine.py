@@ -116,7 +116,9 @@ class _DownBroker:
         raise ConnectionRefusedError("broker down")
 
 
-def test_enqueue_on_commit_swallows_a_broker_outage(db, caplog, monkeypatch, django_capture_on_commit_callbacks):
+def test_enqueue_on_commit_swallows_a_broker_outage(db, caplog, monkeypatch, settings,
+                                                    django_capture_on_commit_callbacks):
+    settings.OUTBOX_PUBLISH_WINDOW = 0  # sent from the on-commit callback itself
     monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
     _DownBroker.calls = 0
     with caplog.at_level(logging.WARNING, logger="cases.services.outbox"):
@@ -137,3 +139,104 @@ def test_enqueue_on_commit_sends_nothing_when_the_transaction_rolls_back(db, dja
             raise RuntimeError("rolled back")
     assert callbacks == [] and _DownBroker.calls == 0
     assert Case.objects.count() == 0
+
+
+class _Recorder:
+    name = "tests.recorder"
+
+    def __init__(self, fail: bool = False):
+        self.sent, self.fail = [], fail
+
+    def apply_async(self, args):
+        if self.fail:
+            raise ConnectionRefusedError("broker down")
+        self.sent.append(args)
+
+
+def _wait_for(condition, seconds: float = 5.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.fixture
+def publishing(settings, monkeypatch):
+    """The publisher on, as in a server or worker with a real broker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.OUTBOX_PUBLISH_WINDOW = 0.2
+    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+    publisher = outbox.Publisher()
+    monkeypatch.setattr(outbox, "publisher", publisher)
+    return publisher
+
+
+def test_publisher_sends_the_ids_of_many_commits_in_one_message(db, publishing, django_capture_on_commit_callbacks):
+    task = _Recorder()
+    with django_capture_on_commit_callbacks(execute=True):
+        for ids in ([1, 2], [3], [4, 5]):
+            with transaction.atomic():
+                outbox.enqueue_on_commit(task, ids, None)
+        # The requests returned without a broker round trip: nothing is sent yet.
+        assert task.sent == []
+    assert _wait_for(lambda: task.sent)
+    assert task.sent == [([1, 2, 3, 4, 5], None)]
+
+
+def test_publisher_splits_a_large_buffer_into_chunks_and_keeps_other_calls_direct(db, publishing,
+                                                                                   django_capture_on_commit_callbacks):
+    task = _Recorder()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            outbox.enqueue_on_commit(task, list(range(120)))
+            outbox.enqueue_on_commit(task, [7], "lease-token")  # a relay's lease: sent as it is, at once
+    assert task.sent == [([7], "lease-token")]
+    assert _wait_for(lambda: len(task.sent) == 4)
+    assert [len(args[0]) for args in task.sent[1:]] == [50, 50, 20]
+    assert sorted(i for args in task.sent[1:] for i in args[0]) == list(range(120))
+
+
+def test_publisher_with_the_broker_down_logs_and_leaves_the_rows_to_the_relay(db, publishing, caplog,
+                                                                                django_capture_on_commit_callbacks):
+    task = _Recorder(fail=True)
+    with caplog.at_level(logging.WARNING, logger="cases.services.outbox"):
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                outbox.enqueue_on_commit(task, [1, 2], None)
+        assert _wait_for(lambda: "left to the outbox relay" in caplog.text)
+    # The thread survives the failure and sends the next ids once the broker is back.
+    task.fail = False
+    outbox._broker_down_until = 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            outbox.enqueue_on_commit(task, [3], None)
+    assert _wait_for(lambda: task.sent)
+    assert task.sent == [([3], None)]
+
+
+def test_publisher_sends_nothing_for_a_rolled_back_transaction(db, publishing, django_capture_on_commit_callbacks):
+    task = _Recorder()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.enqueue_on_commit(task, [1], None)
+            raise RuntimeError("rolled back")
+    assert publishing.flush() == 0 and task.sent == []
+
+
+def test_a_forked_child_starts_with_an_empty_buffer(publishing):
+    import os
+
+    task = _Recorder()
+    publishing._pending[task.name] = (task, [1, 2])
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's ids are not its to send
+        os.write(write, b"%d" % sum(len(ids) for _, ids in outbox.publisher._pending.values()))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 16) == b"0"
+    publishing._pending.clear()
