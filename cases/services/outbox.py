@@ -2,9 +2,11 @@
 
 1. **Write.** A service writes the message as a row of an outbox table (built on `OutboxRow`,
    cases/models/outbox.py: due while `next_attempt_at` is set and past) in the same transaction as
-   the change that causes it, then calls `enqueue_on_commit(task, ids)`. After commit the task goes
-   to the broker and handles the rows at once. A broker that is down fails nothing: the request
-   succeeds, the failure is logged, and the row stays due. Code that commits many small
+   the change that causes it, then calls `enqueue_on_commit(task, ids)`. After commit the ids go to
+   this process's publisher, whose background thread sends them to the broker within
+   `OUTBOX_PUBLISH_WINDOW` (merged with other transactions' ids), and the task handles the rows at
+   once. A broker that is down fails nothing: the request succeeds, the failure is logged, and the
+   row stays due. Code that commits many small
    transactions in a row (a bulk action) wraps them in `batched_enqueue()`: one task message per
    chunk of ids instead of one per transaction.
 2. **Relay.** `register_relay(Relay(...))` beside the task; the scheduled `cases.relay_outbox` task
