@@ -27,12 +27,14 @@ cases/tasks/webhooks.py) are the worked example; network submissions and letters
 """
 
 import atexit
+import collections
 import contextlib
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -290,3 +292,44 @@ def send_pool(name: str, threads: int) -> ThreadPoolExecutor:
         if name not in _send_pools:
             _send_pools[name] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name)
         return _send_pools[name]
+
+
+# Sends start on this many threads and gain as many again every RAMP_SECONDS while some wait.
+SEND_START_THREADS = 8
+SEND_RAMP_SECONDS = 0.25
+
+
+def send_concurrently(pool_name: str, max_threads: int, calls: list[Callable[[], object]]) -> list:
+    """Run `calls` (each one send, waiting on the network) on this process's pool `pool_name`;
+    returns their results in order.
+
+    The calls are taken from one shared list by a few runner threads, SEND_START_THREADS at first;
+    while calls still wait after each SEND_RAMP_SECONDS, more runners join, up to `max_threads`.
+    Quick receivers are served by a few threads: dozens of threads all woken at once by quick
+    answers spend more CPU passing the interpreter lock around than sending (measured: 1.3-1.6 ms a
+    send with 32 threads, 0.5-0.7 ms with 4-8, on loopback). A slow or hanging receiver still gets
+    `max_threads` sends in flight within a second."""
+    if not calls:
+        return []
+    results: list = [None] * len(calls)
+    waiting = collections.deque(enumerate(calls))
+
+    def runner() -> None:
+        while True:
+            try:
+                index, call = waiting.popleft()
+            except IndexError:
+                return
+            results[index] = call()
+
+    pool = send_pool(pool_name, max_threads)
+    runners = [pool.submit(runner) for _ in range(min(SEND_START_THREADS, max_threads, len(calls)))]
+    while True:
+        _, running = futures.wait(runners, timeout=SEND_RAMP_SECONDS)
+        if not running:
+            break
+        more = min(SEND_START_THREADS, max_threads - len(runners), len(waiting))
+        runners += [pool.submit(runner) for _ in range(max(more, 0))]
+    for runner_done in runners:
+        runner_done.result()  # a call that raised raises here
+    return results

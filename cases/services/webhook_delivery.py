@@ -8,6 +8,7 @@ then records every outcome and attempt in one transaction. Retries follow Svix's
 run of failures lasting 5 days.
 """
 
+import functools
 import json
 import logging
 from collections import defaultdict
@@ -30,10 +31,6 @@ RETRY_DELAYS = (timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 FAILING_DISABLES_AFTER = timedelta(days=5)
 MAX_RETRY_AFTER = timedelta(hours=24)
-
-def _pool():
-    return outbox.send_pool("webhook", settings.WEBHOOK_SEND_THREADS)
-
 
 def signing_secrets(endpoint: WebhookEndpoint, now) -> list[str]:
     """The endpoint's secret, and its previous one while a rotation's 24 h overlap lasts."""
@@ -73,10 +70,9 @@ def deliveries_send(ids, token: str | None = None) -> dict[str, int]:
     endpoints = WebhookEndpoint.objects.in_bulk({row.endpoint_id for row in rows})
     keys = {pk: signing_secrets(e, now) for pk, e in endpoints.items() if e.enabled}
     sendable = [row for row in rows if row.endpoint_id in keys]
-    futures = {row.pk: _pool().submit(_send, row, endpoints[row.endpoint_id], keys[row.endpoint_id])
-               for row in sendable}
-    outcomes = {pk: future.result() for pk, future in futures.items()}
-    return _record(rows, endpoints, outcomes)
+    sent = outbox.send_concurrently("webhook", settings.WEBHOOK_SEND_THREADS, [
+        functools.partial(_send, row, endpoints[row.endpoint_id], keys[row.endpoint_id]) for row in sendable])
+    return _record(rows, endpoints, {row.pk: outcome for row, outcome in zip(sendable, sent, strict=True)})
 
 
 @transaction.atomic

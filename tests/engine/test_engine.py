@@ -240,3 +240,45 @@ def test_a_forked_child_starts_with_an_empty_buffer(publishing):
     os.waitpid(pid, 0)
     assert os.read(read, 16) == b"0"
     publishing._pending.clear()
+
+
+class _InFlight:
+    """Calls that record how many of them run at once."""
+
+    def __init__(self, seconds: float):
+        import threading
+
+        self.seconds, self.now, self.most, self.lock = seconds, 0, 0, threading.Lock()
+
+    def call(self, value):
+        import time
+
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        time.sleep(self.seconds)
+        with self.lock:
+            self.now -= 1
+        return value * 2
+
+
+def test_send_concurrently_returns_results_in_order_on_a_few_threads_for_quick_calls():
+    calls = _InFlight(0.001)
+    results = outbox.send_concurrently("tests-quick", 32, [lambda v=v: calls.call(v) for v in range(50)])
+    assert results == [v * 2 for v in range(50)]
+    assert calls.most <= outbox.SEND_START_THREADS
+
+
+def test_send_concurrently_adds_threads_while_slow_calls_wait():
+    calls = _InFlight(0.6)
+    results = outbox.send_concurrently("tests-slow", 24, [lambda v=v: calls.call(v) for v in range(40)])
+    assert results == [v * 2 for v in range(40)]
+    assert calls.most == 24
+
+
+def test_send_concurrently_raises_what_a_call_raised():
+    def broken():
+        raise ValueError("bad")
+
+    with pytest.raises(ValueError):
+        outbox.send_concurrently("tests-broken", 4, [lambda: 1, broken, lambda: 3])
