@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import replace
 
 from django.db import connection
@@ -196,8 +197,15 @@ def _intake(report: Report, env: dict[str, str], *, runs: int, duration: float, 
     without, with_hooks = [], []
     endpoint = _endpoint(dataset.INTAKE_PROGRAM, url, enabled=False)
     connection.close()
+    def settle(seconds: float = 60) -> None:
+        """Wait until the endpoint has no pending delivery: disabling it fails what is still pending."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and WebhookDelivery.objects.filter(endpoint=endpoint, status="pending").exists():
+            time.sleep(0.5)
+
     with Server(ServerConfig(port=port), env):
         for index in range(runs):
+            settle()
             webhooks.endpoint_update(endpoint=endpoint, actor=Actor.for_system(), status="disabled")
             without.append(run_load(replace(door), host=HOST, port=port, clients=clients, duration=duration))
             webhooks.endpoint_update(endpoint=endpoint, actor=Actor.for_system(), status="enabled")
@@ -205,13 +213,13 @@ def _intake(report: Report, env: dict[str, str], *, runs: int, duration: float, 
             with_hooks.append(run_load(replace(door), host=HOST, port=port, clients=clients, duration=duration))
             log(f"webhooks: intake run {index + 1}: {without[-1].throughput:.0f} req/s without, "
                 f"{with_hooks[-1].throughput:.0f} with")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and WebhookDelivery.objects.filter(endpoint=endpoint, status="pending").exists():
-            time.sleep(0.5)
+        settle()
     arrivals = _get(receiver_port, "/arrivals")
     rows = list(WebhookDelivery.objects.filter(endpoint=endpoint).values_list("event_id", "created", "status"))
     latencies = sorted(arrivals[eid] - created.timestamp() for eid, created, _ in rows if eid in arrivals)
     lost = sum(1 for eid, _, status in rows if eid not in arrivals)
+    if lost:
+        log(f"webhooks: not received by status: {Counter(status for eid, _, status in rows if eid not in arrivals)}")
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("inf")
     ratio = median([w.throughput / o.throughput for w, o in zip(with_hooks, without, strict=True) if o.throughput])
     report.add("webhooks", "commit to delivery under intake", f"p95 {p95:.2f} s, p50 "
