@@ -63,11 +63,13 @@ def _next_try(delivery: WebhookDelivery, outcome: sender.Outcome, now):
 
 def deliveries_send(ids, token: str | None = None) -> dict[str, int]:
     """Send the deliveries of `ids` that are still this task's; returns counts by outcome."""
-    rows = outbox.take(WebhookDelivery.objects.filter(status=WebhookDeliveryStatus.PENDING), ids, token)
+    # The endpoint is read with its rows (only the deliveries are locked, never the endpoint).
+    rows = outbox.take(WebhookDelivery.objects.filter(status=WebhookDeliveryStatus.PENDING)
+                       .select_related("endpoint"), ids, token)
     if not rows:
         return {}
     now = timezone.now()
-    endpoints = WebhookEndpoint.objects.in_bulk({row.endpoint_id for row in rows})
+    endpoints = {row.endpoint_id: row.endpoint for row in rows}
     keys = {pk: signing_secrets(e, now) for pk, e in endpoints.items() if e.enabled}
     sendable = [row for row in rows if row.endpoint_id in keys]
     sent = outbox.send_concurrently("webhook", settings.WEBHOOK_SEND_THREADS, [
@@ -107,7 +109,8 @@ def _record(rows, endpoints, outcomes) -> dict[str, int]:
             counts["retrying"] += 1
     _save_outcomes(rows, outcomes, now)
     WebhookAttempt.objects.bulk_create(attempts)
-    _endpoint_health(succeeded, failing - succeeded, gone, now)
+    recovered = {pk for pk in succeeded if endpoints[pk].failing_since is not None}
+    _endpoint_health(recovered, failing - succeeded, gone, now)
     return counts
 
 
@@ -124,9 +127,11 @@ def _save_outcomes(rows, outcomes, now) -> None:
             delivered_at=delivered_at, updated=now, **({"attempts": F("attempts") + 1} if attempted else {}))
 
 
-def _endpoint_health(succeeded: set, failing: set, gone: set, now) -> None:
-    if succeeded:
-        WebhookEndpoint.objects.filter(pk__in=succeeded, failing_since__isnull=False).update(failing_since=None)
+def _endpoint_health(recovered: set, failing: set, gone: set, now) -> None:
+    """`recovered`: endpoints that were failing and just took a delivery; `failing`: endpoints whose
+    every attempt in this batch failed; `gone`: endpoints that answered 410."""
+    if recovered:
+        WebhookEndpoint.objects.filter(pk__in=recovered, failing_since__isnull=False).update(failing_since=None)
     if failing:
         WebhookEndpoint.objects.filter(pk__in=failing, failing_since__isnull=True).update(failing_since=now)
     worn_out = set(WebhookEndpoint.objects.filter(pk__in=failing, status=WebhookEndpointStatus.ENABLED,

@@ -165,6 +165,19 @@ def test_five_days_of_failures_disable_the_endpoint(program):
     assert endpoint.status == "disabled" and endpoint.disabled_reason == WebhookDisabledReason.FAILING
 
 
+def test_a_delivery_after_failures_clears_the_failing_clock(program):
+    with Receiver([500, 200]) as receiver:
+        endpoint, _ = endpoint_for(program, receiver.url)
+        make_case(program)
+        send_due()
+        endpoint.refresh_from_db()
+        assert endpoint.failing_since is not None
+        with time_machine.travel(timezone.now() + timedelta(seconds=6)):
+            assert send_due()["delivered"] == 1
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since is None and endpoint.enabled
+
+
 @override_settings(WEBHOOK_ALLOW_PRIVATE_URLS=False)
 def test_send_time_guard_refuses_an_endpoint_that_now_resolves_privately(program):
     endpoint = WebhookEndpoint.objects.create(program=program, url="https://localhost:9/hooks",
