@@ -307,7 +307,7 @@ CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool("CELERY_WORKER_ENABLE_REMOTE_CONT
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
 # How long the outbox publisher gathers committed ids before sending them (cases/services/outbox.py);
 # 0 sends each transaction's ids from its on-commit callback, in the request.
-OUTBOX_PUBLISH_WINDOW = float(os.environ.get("OUTBOX_PUBLISH_WINDOW", "0.05"))
+OUTBOX_PUBLISH_WINDOW = float(os.environ.get("OUTBOX_PUBLISH_WINDOW", "0.1"))
 
 # Webhooks (SPEC section 11; docs/operations.md). Production refuses http and private receivers.
 WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
