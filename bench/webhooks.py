@@ -181,13 +181,20 @@ def run(report: Report, server_env: dict[str, str], *, deliveries: int, runs: in
         _endpoint(PROGRAM, url).delete()
         # 2. Intake with and without a subscribed endpoint, alternating, same server and worker.
         _intake(report, env, runs=runs, duration=duration, clients=clients, port=port,
-                receiver_port=receiver_port, url=url)
+                receiver_port=receiver_port, url=url, procs=procs)
     finally:
         procs.stop()
 
 
+def _cpu_per_case(meter, before: dict, result) -> dict[str, float]:
+    """CPU ms each part used per case created, from `before` until now (delivery work included)."""
+    used = meter.used(before, meter.read())
+    return {part: round(1000 * seconds / max(result.requests, 1), 2) for part, seconds in used.items()}
+
+
 def _intake(report: Report, env: dict[str, str], *, runs: int, duration: float, clients: int, port: int,
-            receiver_port: int, url: str) -> None:
+            receiver_port: int, url: str, procs: Processes) -> None:
+    from bench.networks import CpuMeter
     from cases.actors import Actor
     from cases.models import WebhookDelivery
     from cases.services import webhooks
@@ -203,16 +210,27 @@ def _intake(report: Report, env: dict[str, str], *, runs: int, duration: float, 
         while time.monotonic() < deadline and WebhookDelivery.objects.filter(endpoint=endpoint, status="pending").exists():
             time.sleep(0.5)
 
-    with Server(ServerConfig(port=port), env):
+    cpu = {"without": [], "with": []}
+    with Server(ServerConfig(port=port), env) as server:
+        receiver, worker, beat = procs.started
+        meter = CpuMeter({"server": (server.process.pid, True), "worker": (worker.pid, True),
+                          "beat": (beat.pid, True), "receiver": (receiver.pid, False)},
+                         [connection.settings_dict["NAME"]])
         for index in range(runs):
             settle()
             webhooks.endpoint_update(endpoint=endpoint, actor=Actor.for_system(), status="disabled")
+            before = meter.read()
             without.append(run_load(replace(door), host=HOST, port=port, clients=clients, duration=duration))
+            cpu["without"].append(_cpu_per_case(meter, before, without[-1]))
             webhooks.endpoint_update(endpoint=endpoint, actor=Actor.for_system(), status="enabled")
             connection.close()
+            before = meter.read()
             with_hooks.append(run_load(replace(door), host=HOST, port=port, clients=clients, duration=duration))
+            settle()  # the deliveries of this run are part of its cost
+            cpu["with"].append(_cpu_per_case(meter, before, with_hooks[-1]))
             log(f"webhooks: intake run {index + 1}: {without[-1].throughput:.0f} req/s without, "
-                f"{with_hooks[-1].throughput:.0f} with")
+                f"{with_hooks[-1].throughput:.0f} with; CPU ms a case without {cpu['without'][-1]}, "
+                f"with {cpu['with'][-1]}")
         settle()
     arrivals = _get(receiver_port, "/arrivals")
     rows = list(WebhookDelivery.objects.filter(endpoint=endpoint).values_list("event_id", "created", "status"))
@@ -229,7 +247,12 @@ def _intake(report: Report, env: dict[str, str], *, runs: int, duration: float, 
     report.add("webhooks", f"intake with webhooks / without ({clients} clients)", f"{ratio:.0%} "
                f"({median([w.throughput for w in with_hooks]):.0f} vs {median([o.throughput for o in without]):.0f} req/s)",
                f">= {INTAKE_RATIO_TARGET:.0%}", ok=ratio >= INTAKE_RATIO_TARGET, note=f"median of {runs} runs")
-    report.details["webhooks_intake"] = {"without": [r.summary() for r in without],
+    totals = {name: median([sum(parts.values()) for parts in rows]) for name, rows in cpu.items()}
+    report.add("webhooks", "machine CPU a case created, without / with webhooks",
+               f"{totals['without']:.1f} / {totals['with']:.1f} ms "
+               f"({totals['without'] / totals['with']:.0%} of the throughput on the same cores)",
+               "-", ok=None, note="server, worker, beat, receiver and PostgreSQL; median of the runs")
+    report.details["webhooks_intake"] = {"cpu_ms_per_case": cpu, "without": [r.summary() for r in without],
                                          "with": [r.summary() for r in with_hooks],
                                          "latency_p95_s": round(p95, 3), "lost": lost}
     endpoint.delete()

@@ -305,9 +305,10 @@ CELERY_WORKER_ENABLE_REMOTE_CONTROL = env_bool("CELERY_WORKER_ENABLE_REMOTE_CONT
 # Seconds a row handed to a task stays claimed before the relay may hand it out again (a worker
 # killed mid-task): longer than any task takes (a webhook batch: two rounds of 15 s sends at most).
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))
-# How long the outbox publisher gathers committed ids before sending them (cases/services/outbox.py);
-# 0 sends each transaction's ids from its on-commit callback, in the request.
-OUTBOX_PUBLISH_WINDOW = float(os.environ.get("OUTBOX_PUBLISH_WINDOW", "0.1"))
+# The outbox publisher (cases/services/outbox.py) sends at most once per this many seconds while
+# committed ids keep coming (at once after a quiet spell); 0 sends each transaction's ids from its
+# on-commit callback, in the request.
+OUTBOX_PUBLISH_WINDOW = float(os.environ.get("OUTBOX_PUBLISH_WINDOW", "0.5"))
 
 # Webhooks (SPEC section 11; docs/operations.md). Production refuses http and private receivers.
 WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)

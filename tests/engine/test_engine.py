@@ -3,6 +3,7 @@ and the outbox's enqueue-after-commit that never fails a request on a broker out
 
 import io
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -154,8 +155,6 @@ class _Recorder:
 
 
 def _wait_for(condition, seconds: float = 5.0) -> bool:
-    import time
-
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -177,6 +176,7 @@ def publishing(settings, monkeypatch):
 
 def test_publisher_sends_the_ids_of_many_commits_in_one_message(db, publishing, django_capture_on_commit_callbacks):
     task = _Recorder()
+    publishing._last = time.monotonic()  # it just sent: what comes now waits for the window
     with django_capture_on_commit_callbacks(execute=True):
         for ids in ([1, 2], [3], [4, 5]):
             with transaction.atomic():
@@ -185,6 +185,16 @@ def test_publisher_sends_the_ids_of_many_commits_in_one_message(db, publishing, 
         assert task.sent == []
     assert _wait_for(lambda: task.sent)
     assert task.sent == [([1, 2, 3, 4, 5], None)]
+
+
+def test_publisher_sends_at_once_after_a_quiet_spell(db, publishing, settings, django_capture_on_commit_callbacks):
+    settings.OUTBOX_PUBLISH_WINDOW = 30
+    task = _Recorder()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            outbox.enqueue_on_commit(task, [1], None)
+    assert _wait_for(lambda: task.sent, seconds=5)  # not 30 s later
+    assert task.sent == [([1], None)]
 
 
 def test_publisher_splits_a_large_buffer_into_chunks_and_keeps_other_calls_direct(db, publishing,
@@ -251,8 +261,6 @@ class _InFlight:
         self.seconds, self.now, self.most, self.lock = seconds, 0, 0, threading.Lock()
 
     def call(self, value):
-        import time
-
         with self.lock:
             self.now += 1
             self.most = max(self.most, self.now)
