@@ -34,6 +34,16 @@ def test_take_next_hands_out_cases_by_deadline(book, analyst_actor):
     assert set(Case.objects.values_list("assignee__username", flat=True)) == {"ana"}
 
 
+def test_a_press_stays_within_its_statement_budget(book, analyst_actor, django_assert_max_num_queries):
+    analyst_actor.has_perm("cases.take_case")  # a person's permissions are read once per request
+    # SQLite: the read, the claim, the event, the webhook endpoints, inside the transaction's two
+    # statements. PostgreSQL does the first three in one statement and skips the endpoints when the
+    # program has none (tests/pg/test_take_next.py).
+    with django_assert_max_num_queries(6):
+        event = services.case_take_next(actor=analyst_actor)
+    assert event.case.number == deadline_order(book)[0].number
+
+
 def test_take_next_skips_closed_and_assigned_cases(program, analyst_actor, supervisor_actor, supervisor):
     closed = case_due(program, -10, path=["withdraw"])
     held = case_due(program, -5)
@@ -114,9 +124,11 @@ def test_only_active_team_members_are_assignees(program, supervisor_actor, plain
 
 def test_a_candidate_claimed_by_someone_else_first_is_passed_over(book, analyst_actor, monkeypatch):
     """Without row locks (SQLite) two people may read the same candidate; the conditional UPDATE
-    lets one of them have it and the other tries again with the next case."""
+    lets one of them have it and the other tries again with the next case. (On PostgreSQL the
+    statement that reads the candidate locks it: tests/pg/test_take_next.py.)"""
     from cases.services import assignment
 
+    monkeypatch.setattr(assignment, "_take_one", assignment._take_one_orm)
     real = assignment.take_candidates
     bob = make_user("bob", "analyst")
     raced = []
@@ -141,6 +153,7 @@ def test_a_candidate_claimed_by_someone_else_first_is_passed_over(book, analyst_
 def test_take_next_gives_up_quietly_when_every_attempt_loses(book, analyst_actor, monkeypatch):
     from cases.services import assignment
 
+    monkeypatch.setattr(assignment, "_take_one", assignment._take_one_orm)  # the ORM path, as above
     monkeypatch.setattr(assignment, "take_candidates", lambda actor: Case.objects.filter(pk=book[0].pk))
     Case.objects.filter(pk=book[0].pk).update(assignee=make_user("bob", "analyst"))
     assert services.case_take_next(actor=analyst_actor) is None
