@@ -4,12 +4,17 @@ Every SQLite configuration, the default file or a `sqlite:///path` DATABASE_URL,
 options: IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue (up to `timeout`
 seconds) instead of failing with "database is locked" half-way through a transaction (SPEC 15).
 Options a DATABASE_URL spells out itself (`?timeout=60`) are kept.
+
+PostgreSQL: psycopg prepares only the statements that ask for it (`prepare_threshold` out of
+reach; cases/services/prepared.py); Django's own cursors bind in the client and are never prepared.
 """
 
 import dj_database_url
 
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+POSTGRES_ENGINE = "django.db.backends.postgresql"
+PREPARE_ONLY_ON_REQUEST = 2**31 - 1  # executions before psycopg prepares a statement by itself: never
 
 
 def database_settings(environ, default_sqlite_path: str) -> dict:
@@ -21,7 +26,9 @@ def database_settings(environ, default_sqlite_path: str) -> dict:
         # DATABASE_POOL=1 switches to psycopg's connection pool instead.
         db = dj_database_url.parse(url, conn_max_age=int(environ.get("DATABASE_CONN_MAX_AGE", "600")),
                                    conn_health_checks=True)
-        if db["ENGINE"] == "django.db.backends.postgresql" and environ.get("DATABASE_POOL", "").strip().lower() in (
+        if db["ENGINE"] == POSTGRES_ENGINE:
+            db.setdefault("OPTIONS", {}).setdefault("prepare_threshold", PREPARE_ONLY_ON_REQUEST)
+        if db["ENGINE"] == POSTGRES_ENGINE and environ.get("DATABASE_POOL", "").strip().lower() in (
                 "1", "true", "yes", "on"):
             db["CONN_MAX_AGE"] = 0
             db.setdefault("OPTIONS", {})["pool"] = {

@@ -28,6 +28,7 @@ from cases.choices import ACTIVE_STATUSES, EventKind, WebhookEndpointStatus
 from cases.exceptions import CaseClosed, PermissionDenied, ValidationFailed
 from cases.models import Case, CaseEvent, WebhookEndpoint
 from cases.services.events import event_record, events_recorded, require_perm
+from cases.services.prepared import prepared_cursor
 from cases.services.transitions import lock_case
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
@@ -81,23 +82,28 @@ def _take_one(actor: Actor, user) -> CaseEvent | None | bool:
 
 # On PostgreSQL a press is one statement between BEGIN and COMMIT: it picks the first candidate in
 # `take_candidates` order (a person's: every program) from case_take_next_idx, with the status list
-# written out as in the index's predicate so that the planner matches it; claims it (checking the
-# status and the assignee again, as the ORM path's claim does); and appends the `assignment` event.
+# written out as in the index's predicate so that the planner matches it; claims it; and appends the
+# `assignment` event. `FOR UPDATE` checks the candidate's conditions again on its latest version before
+# it locks it, so the claim only checks the assignee again (a status condition there would let the
+# planner fetch the row through case_take_next_idx instead of the primary key).
 # It also answers whether the case's program has an enabled webhook endpoint: only then are the
-# endpoints read (webhook_outbox), so a program without webhooks costs no further round trip.
+# endpoints read (webhook_outbox), so a program without webhooks costs no further round trip. The
+# statement is prepared (cases/services/prepared.py): parsing and planning it against the 21
+# indexes of the cases table cost as much server CPU as running it.
 _ACTIVE_SQL = ", ".join(f"'{status}'" for status in ACTIVE)  # CaseStatus values: letters and underscores
 _TAKE_SQL = """
 WITH picked AS (
     SELECT number FROM {case} WHERE status IN ({active}) AND assignee_id IS NULL
     ORDER BY next_deadline ASC NULLS LAST, number ASC LIMIT 1 FOR UPDATE SKIP LOCKED
 ), claimed AS (
-    UPDATE {case} SET assignee_id = %(user)s, version = version + 1, updated = %(now)s
-    WHERE number = (SELECT number FROM picked) AND status IN ({active}) AND assignee_id IS NULL
+    UPDATE {case} SET assignee_id = %(user)s, version = version + 1, updated = %(now)s::timestamptz
+    WHERE number = (SELECT number FROM picked) AND assignee_id IS NULL
     RETURNING number, case_id, program_id, status, version
 ), recorded AS (
     INSERT INTO {event} (case_id, kind, transition, from_status, to_status, changes, note, actor,
                          actor_user_id, actor_api_key_id, request_id, created)
-    SELECT number, %(kind)s, '', '', '', %(changes)s::jsonb, '', %(actor)s, %(user)s, NULL, %(request_id)s, %(now)s
+    SELECT number, %(kind)s, '', '', '', %(changes)s::jsonb, '', %(actor)s, %(user)s, NULL, %(request_id)s,
+           %(now)s::timestamptz
     FROM claimed
     RETURNING id
 )
@@ -117,7 +123,7 @@ _EVENT_FIELDS = ("id", "case_id", "kind", "transition", "from_status", "to_statu
 def _take_one_postgresql(actor: Actor, user) -> CaseEvent | None | bool:
     now = timezone.now()
     changes = _changes(None, user)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_TAKE, {"user": user.pk, "now": now, "kind": EventKind.ASSIGNMENT.value,
                                "changes": json.dumps(changes), "actor": actor.label, "request_id": actor.request_id,
                                "enabled": WebhookEndpointStatus.ENABLED.value})

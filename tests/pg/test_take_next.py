@@ -114,3 +114,21 @@ def test_a_case_another_person_is_taking_is_passed_over_not_waited_for(program, 
     assert event.case.number == second.number
     assert Case.objects.get(pk=first.pk).assignee is None
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_the_press_is_prepared_and_its_generic_plan_reads_the_take_next_index_then_the_primary_key(program, pressing):
+    book = [case_due(program, d) for d in range(10)]
+    for _ in book:
+        services.case_take_next(actor=pressing)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%WITH picked AS%"])
+        [(name, generic_plans)] = cursor.fetchall()
+        # After five custom plans PostgreSQL keeps the generic one: no planning per press.
+        assert generic_plans >= len(book) - 5
+        cursor.execute(f"EXPLAIN (COSTS OFF) EXECUTE {name}(1, now(), 'assignment', '{{}}', 'user:x', '', 'enabled')")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    picking, claiming = plan.split("CTE claimed")
+    assert "Index Scan using case_take_next_idx" in picking, plan
+    assert "Index Scan using cases_case_pkey" in claiming.split("CTE recorded")[0], plan
