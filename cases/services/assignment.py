@@ -63,7 +63,9 @@ def take_candidates(actor: Actor):
 
 def case_take_next(*, actor: Actor) -> CaseEvent | None:
     """Assign the next case to the acting person; returns its `assignment` event (`event.case` is the
-    case), or None when no open case is left unassigned."""
+    case), or None when no open case is left unassigned. On PostgreSQL `event.case` holds its
+    number, case id, program id, status, version and assignee; any other field is read from the
+    database when first used (one query each): a caller that needs more reads the case again."""
     require_perm(actor, "cases.take_case", "You may not take cases.")
     user = _person(actor)
     for _ in range(TAKE_ATTEMPTS):
