@@ -9,7 +9,9 @@ each network with a registered gateway:
 2. **Store** every item as a `NetworkMessage` (unique network + message id, so a queue read twice
    stores nothing twice), its documents' bytes written to the evidence storage under
    `network/<network>/<sha256>` first: once stored, nothing the network sent can be lost.
-3. **Apply** the stored items (state `received`) in batches of APPLY_BATCH, with the actor
+3. **Acknowledge** what was stored (also items stored by an earlier read), so the queues stop
+   offering them. An acknowledgement that fails is harmless: the next read stores nothing twice.
+4. **Apply** the stored items (state `received`) in batches of APPLY_BATCH, with the actor
    `network:<name>`: the case is found by the submission the item answers (client reference),
    else by the network's claim id; the item's kind names the transition (`TRANSITION_FOR_KIND`);
    the merchant's documents become evidence of category `merchant_response`; an audit event
@@ -23,9 +25,11 @@ each network with a registered gateway:
    it `failed`, with
    the reason, for a supervisor. A document that breaks the rules (type by content: PDF, JPEG or
    TIFF; at most NETWORK_DOCUMENT_MAX_BYTES) is not added to the case; the case still moves (the
-   network's step happened) and the message names the refused file.
-4. **Acknowledge** what was stored (also items stored by an earlier read), so the queues stop
-   offering them. An acknowledgement that fails is harmless: the next read stores nothing twice.
+   network's step happened) and the message names the refused file. One drain of a network's
+   stored items runs at a time (a PostgreSQL advisory lock), oldest first, so a case's items are
+   applied in the order the network sent them. The scheduled poll hands this step to another
+   worker process (`cases.apply_network_messages`) and reads the next page meanwhile; called
+   directly (`networks_poll()`), or with the broker down, the poll applies them itself.
 5. **Again** while a read brought new items (a queue longer than the network's page), up to
    POLL_ROUNDS reads. One poll of a network runs at a time (a PostgreSQL advisory lock): a second
    one, started by the schedule while the first drains a long queue, returns at once instead of
@@ -67,6 +71,7 @@ TRANSITION_FOR_KIND = {
 # Merchant documents kept as evidence: the types both networks take (REFERENCE section 8).
 DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/tiff"})
 APPLY_BATCH = 500
+DRAIN_BATCHES = 100  # batches one drain applies at most (50,000 items); the next poll drains the rest
 POLL_ROUNDS = 50  # reads per poll while each brings new items
 # The steps applied set-based for a batch (cases_transition_many, cases/services/transitions.py:
 # each case as case_transition moves it, liability and letters included).
@@ -111,9 +116,8 @@ def _message(network: str, item: InboundItem) -> NetworkMessage:
                             "error": f"Unknown kind of network message {str(item.kind)[:50]!r}."}))
 
 
-def messages_store(network: str, items: list[InboundItem]) -> tuple[int, list[int]]:
-    """Store the items not stored yet; returns how many were new and the ids of this network's
-    messages waiting to be applied."""
+def messages_store(network: str, items: list[InboundItem]) -> int:
+    """Store the items not stored yet; returns how many were new."""
     fresh, seen = [], set()
     known = set(NetworkMessage.objects.filter(network=network, message_id__in=[str(i.message_id) for i in items])
                 .values_list("message_id", flat=True))
@@ -125,45 +129,65 @@ def messages_store(network: str, items: list[InboundItem]) -> tuple[int, list[in
         fresh.append(_message(network, item))
     if fresh:
         NetworkMessage.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
-    return len(fresh), list(NetworkMessage.objects.filter(network=network, state=NetworkMessageState.RECEIVED)
-                            .order_by("id").values_list("pk", flat=True))
+    return len(fresh)
 
 
-def networks_poll(networks: list[str] | None = None) -> dict[str, dict[str, int]]:
-    """Read, store, apply and acknowledge every registered network's queues; counts per network."""
+def networks_poll(networks: list[str] | None = None, *, hand_off: bool = False) -> dict[str, dict[str, int]]:
+    """Read, store, acknowledge and apply every registered network's queues; counts per network.
+    `hand_off`: the stored items are applied by `cases.apply_network_messages` in another worker
+    process while this one reads on (the scheduled poll)."""
     result = {}
     for network in networks or gateways.registered_networks():
         try:
-            result[network] = network_poll(network)
+            result[network] = network_poll(network, hand_off=hand_off)
         except Exception:  # noqa: BLE001 - one network's failure never stops the other's poll
             logger.exception("polling network %s failed", network)
             result[network] = {"error": 1}
     return result
 
 
-def network_poll(network: str) -> dict[str, int]:
-    """Read, store, apply, acknowledge; again while a read brought new items (a queue longer than
+def network_poll(network: str, *, hand_off: bool = False) -> dict[str, int]:
+    """Read, store, acknowledge, apply; again while a read brought new items (a queue longer than
     the network's page), up to POLL_ROUNDS reads. A poll of the same network already running
     elsewhere (PostgreSQL advisory lock) makes this one return at once: two polls would read the
     same items twice."""
-    with _poll_lock(network) as held:
+    with _advisory_lock(f"network_poll:{network}") as held:
         if not held:
             return {"skipped": 1}
         gateway = gateways.gateway_for(network)
         counts = defaultdict(int)
+        handed = False  # a drain was handed off by this poll (and sees what the next reads store)
         for _ in range(POLL_ROUNDS):
-            fresh = _poll_round(network, gateway, counts)
-            if not fresh:
+            fresh, again = _poll_round(network, gateway, counts)
+            if (fresh or not handed) and _waiting(network).exists():
+                if hand_off and _hand_off(network):
+                    handed = True
+                else:
+                    for state, n in messages_apply_waiting(network).items():
+                        counts[state] += n
+            if not again:
                 break
         return dict(counts)
 
 
+def _waiting(network: str):
+    return NetworkMessage.objects.filter(network=network, state=NetworkMessageState.RECEIVED)
+
+
+def _hand_off(network: str) -> bool:
+    """The stored items to a worker process of their own (False: the broker is down)."""
+    from cases.tasks.networks import apply_network_messages
+
+    return outbox.enqueue(apply_network_messages, network)
+
+
 @contextlib.contextmanager
-def _poll_lock(network: str):
+def _advisory_lock(name: str):
+    """A PostgreSQL session advisory lock named `name`, if free: yields whether it is held."""
     if connection.vendor != "postgresql":
         yield True  # SQLite: one process (development); its writes are serialized anyway
         return
-    key = zlib.crc32(f"network_poll:{network}".encode())
+    key = zlib.crc32(name.encode())
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         held = cursor.fetchone()[0]
@@ -175,28 +199,54 @@ def _poll_lock(network: str):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-def _poll_round(network: str, gateway, counts) -> int:
-    """One read of the queues, stored, applied and acknowledged; returns how many items were new."""
+def _poll_round(network: str, gateway, counts) -> tuple[int, bool]:
+    """One read of the queues, stored and acknowledged: (items new, whether to read again). Not
+    again when the read brought nothing new, or the read or the acknowledgement failed (the next
+    poll tries again)."""
     counts["read"] += 0
     try:
         items = gateway.read_queues()
     except GatewayError as exc:
         logger.warning("network %s queues not read: %s", network, exc)
         counts["unreachable"] += 1
-        return 0
+        return 0, False
     counts["read"] += len(items)
-    fresh, pending = messages_store(network, items)
-    for start in range(0, len(pending), APPLY_BATCH):
-        for state, n in messages_apply(pending[start:start + APPLY_BATCH]).items():
-            counts[state] += n
+    fresh = messages_store(network, items)
     if items:
         try:
             gateway.acknowledge(items)
             counts["acknowledged"] += len(items)
         except GatewayError as exc:  # offered again at the next read, and stored nothing twice
             logger.warning("network %s items not acknowledged: %s", network, exc)
-            return 0
-    return fresh
+            return fresh, False
+    return fresh, bool(fresh)
+
+
+def messages_apply_waiting(network: str) -> dict[str, int]:
+    """Apply every stored item of `network` waiting (state `received`), oldest first, APPLY_BATCH
+    at a time, up to DRAIN_BATCHES batches (the next poll drains the rest). One drain per network
+    at a time (PostgreSQL advisory lock), so a case's items are applied in the order they were
+    stored even when several pages were handed off at once. A drain that finds the lock taken
+    returns; the one holding it looks again after letting it go, so items stored meanwhile are not
+    left for the next poll."""
+    counts = defaultdict(int)
+    waiting = _waiting(network)
+    batches = 0
+    while batches < DRAIN_BATCHES:
+        with _advisory_lock(f"network_apply:{network}") as held:
+            if not held:
+                break
+            while batches < DRAIN_BATCHES and (ids := list(waiting.order_by("id").values_list("pk", flat=True)
+                                                              [:APPLY_BATCH])):
+                batches += 1
+                done = messages_apply(ids)
+                if not done:  # taken by another transaction meanwhile: it applies them
+                    batches = DRAIN_BATCHES
+                for state, n in done.items():
+                    counts[state] += n
+        if not waiting.exists():
+            break
+    return dict(counts)
 
 
 def messages_for_new_claims(claims) -> int:
@@ -446,18 +496,34 @@ def _add_documents(case: Case, message: NetworkMessage, actor: Actor) -> tuple[l
     return kept, refused
 
 
+def _read_document(storage, path: str) -> tuple[bytes, str, str] | Exception:
+    """A stored network document's bytes, type (by content, or the refusal) and SHA-256."""
+    from cases.services.evidence import checked_content_type
+
+    try:
+        with storage.open(path, "rb") as handle:
+            data = handle.read()
+        content_type = checked_content_type(data, max_bytes=settings.NETWORK_DOCUMENT_MAX_BYTES,
+                                            allowed_types=DOCUMENT_TYPES)
+    except (DisputeError, OSError) as exc:
+        return exc
+    return data, content_type, hashlib.sha256(data).hexdigest()
+
+
 def _add_documents_together(fits, actor: Actor) -> dict[int, tuple[list[dict], list[dict]]]:
     """`_add_documents` for many messages (each on its own case): the checks of case_add_evidence,
     the case's files and count read in one query, the rows and their `evidence` events in one
     INSERT each. Returns {message pk: (documents, refused)}."""
-    from cases.services.evidence import checked_content_type, clean_file_name
+    from cases.services.evidence import clean_file_name
 
     case_ids = [case.pk for message, case, _ in fits if message.documents]
     held = defaultdict(set)
     for case_id, digest in Evidence.objects.filter(case_id__in=case_ids).values_list("case_id", "sha256"):
         held[case_id].add(digest)
     storage = evidence_storage()
-    contents: dict[str, bytes] = {}
+    # A document's path names its content (network/<network>/<sha256>): read, typed and hashed once
+    # a batch, however many items carry it (a merchant's standard letter, a network's form).
+    contents: dict[str, tuple[bytes, str, str] | Exception] = {}
     result, added = {}, []
     for message, case, _ in fits:
         kept, refused = [], []
@@ -466,12 +532,10 @@ def _add_documents_together(fits, actor: Actor) -> dict[int, tuple[list[dict], l
             try:
                 _check_size(document)
                 if document["path"] not in contents:
-                    with storage.open(document["path"], "rb") as handle:
-                        contents[document["path"]] = handle.read()
-                data = contents[document["path"]]
-                content_type = checked_content_type(data, max_bytes=settings.NETWORK_DOCUMENT_MAX_BYTES,
-                                                    allowed_types=DOCUMENT_TYPES)
-                digest = hashlib.sha256(data).hexdigest()
+                    contents[document["path"]] = _read_document(storage, document["path"])
+                if isinstance(contents[document["path"]], Exception):
+                    raise contents[document["path"]]
+                data, content_type, digest = contents[document["path"]]
                 if digest in held[case.pk]:
                     entry["evidence_id"] = Evidence.objects.filter(case=case, sha256=digest).values_list(
                         "pk", flat=True).first()

@@ -3,6 +3,8 @@
 `send_network_submissions` is enqueued after the commit that wrote the submissions, and by the
 outbox relay for every due one (retries, a broker that was down, a worker that died); see
 cases/services/network_submissions.py for why running it twice files nothing twice.
+`apply_network_messages` is enqueued by the poll for each page it stored; a lost message costs a
+delay (the next poll applies what is waiting), never an item.
 """
 
 from celery import shared_task
@@ -17,7 +19,13 @@ def send_network_submissions(ids: list[int], token: str | None = None) -> dict[s
 
 @shared_task(name="cases.poll_networks")
 def poll_networks() -> dict:
-    return network_inbound.networks_poll()
+    return network_inbound.networks_poll(hand_off=True)
+
+
+@shared_task(name="cases.apply_network_messages")
+def apply_network_messages(network: str) -> dict[str, int]:
+    """The items a poll stored, applied while the poll reads on (one drain per network at a time)."""
+    return network_inbound.messages_apply_waiting(network)
 
 
 outbox.register_relay(outbox.Relay(

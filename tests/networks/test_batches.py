@@ -189,3 +189,46 @@ def test_filing_many_cases_together_writes_their_submissions_and_one_send_task(
     assert len({r.client_reference for r in rows}) == 3
     assert [args for name, args in sent.calls if name == "cases.send_network_submissions"] == [
         ([r.pk for r in rows],)]
+
+
+def test_the_scheduled_poll_hands_what_it_stored_to_the_apply_task(program, network, monkeypatch, sent):
+    """Each page stored and acknowledged is handed to `cases.apply_network_messages` (another worker
+    process) while the poll reads the next one; the task applies everything waiting."""
+    from cases.tasks.networks import apply_network_messages, poll_networks
+
+    monkeypatch.setattr(network, "page", 2, raising=False)
+    page = network.read_queues
+    monkeypatch.setattr(network, "read_queues", lambda: page()[:network.page])
+    cases = [filed_and_acknowledged(program) for _ in range(3)]
+    for index, case in enumerate(cases):
+        network.push("representment", case.network_claim_id, message_id=f"H-{index}", amount_minor=100,
+                     currency="USD")
+
+    assert poll_networks() == {"mastercard": {"read": 3, "acknowledged": 3}}
+    assert [call for call in sent.calls if call[0] == "cases.apply_network_messages"] == [
+        ("cases.apply_network_messages", ("mastercard",))] * 2  # one per page read
+    assert network.queue == []
+    assert set(NetworkMessage.objects.values_list("state", flat=True)) == {"received"}
+
+    assert apply_network_messages("mastercard") == {"applied": 3}
+    assert {c.status for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {"chargeback_represented"}
+
+
+def test_the_scheduled_poll_applies_itself_when_the_broker_is_down(program, network, monkeypatch):
+    from cases.tasks.networks import poll_networks
+
+    monkeypatch.setattr(outbox, "enqueue", lambda task, *args: False)
+    case = filed_and_acknowledged(program)
+    network.push("representment", case.network_claim_id, message_id="D-1", amount_minor=100, currency="USD")
+
+    assert poll_networks() == {"mastercard": {"read": 1, "applied": 1, "acknowledged": 1}}
+
+
+def test_a_drain_applies_a_case_s_items_in_order_across_its_batches(program, network, monkeypatch):
+    monkeypatch.setattr(inbound, "APPLY_BATCH", 1)
+    case = filed_and_acknowledged(program)
+    network.push("representment", case.network_claim_id, message_id="B-1", amount_minor=100, currency="USD")
+    network.push("ruling_merchant", case.network_claim_id, message_id="B-2")  # fits only before the first
+
+    assert networks_poll()["mastercard"] == {"read": 2, "applied": 1, "unmatched": 1, "acknowledged": 2}
+    assert dict(NetworkMessage.objects.values_list("message_id", "state")) == {"B-1": "applied", "B-2": "unmatched"}
