@@ -82,8 +82,10 @@ def claim_or_existing(network: str, transaction_ref: str, amount_minor: int, cur
         return existing, False
     try:
         with atomic():
-            return SimClaim.objects.create(network=network, transaction_ref=transaction_ref, claim_id=new_id(),
-                                           amount_minor=amount_minor, currency=currency), True
+            claim = SimClaim.objects.create(network=network, transaction_ref=transaction_ref, claim_id=new_id(),
+                                            amount_minor=amount_minor, currency=currency)
+            claim.created = True
+            return claim, True
     except IntegrityError:
         return SimClaim.objects.get(network=network, transaction_ref=transaction_ref), False
 
@@ -92,6 +94,8 @@ def is_open(claim: SimClaim, now=None) -> bool:
     now = now or timezone.now()
     if claim.closed_by:
         return False
+    if getattr(claim, "created", False):  # opened by this request: nothing can have closed it
+        return True
     return not claim.answers.filter(closes_claim=True, available_at__lte=now).exists()
 
 
@@ -120,14 +124,18 @@ def find_filing(network: str, client_reference: str) -> SimFiling | None:
 
 
 def _create_filing(**fields) -> SimFiling:
-    """A filing, or the one already stored under the same client reference (a concurrent retry)."""
+    """A filing, or the one already stored under the same client reference (a concurrent retry;
+    `created` is False on it)."""
     try:
         with atomic():
-            return SimFiling.objects.create(reference=new_id(), **fields)
+            filing = SimFiling.objects.create(reference=new_id(), **fields)
+            filing.created = True
+            return filing
     except IntegrityError:
         found = find_filing(fields["network"], fields.get("client_reference", ""))
         if found is None:
             raise
+        found.created = False
         return found
 
 
@@ -156,7 +164,8 @@ def file_chargeback(claim: SimClaim, *, client_reference: str, amount_minor: int
             accepted=outcome.answer != rules.REJECTED, message_text=message_text[:100], documents=list(documents),
             reject_reason=rules.REJECT_REASON if outcome.answer == rules.REJECTED else "",
             status="REJECTED" if outcome.answer == rules.REJECTED else "OPEN")
-        if filing.client_reference == client_reference and not filing.answers.exists() and filing.accepted:
+        # A concurrent twin stored first has its answer scheduled by its own request.
+        if filing.created and filing.accepted:
             _schedule_chargeback_answer(claim, filing, outcome)
     return filing
 
@@ -229,7 +238,7 @@ def file_case(claim: SimClaim, *, kind: str, client_reference: str, customer_num
         case = _create_filing(claim=claim, network=claim.network, kind=kind, client_reference=client_reference,
                               customer_number=customer_number, amount_minor=amount_minor, currency=currency,
                               reason_code=reason_code, message_text=message_text[:100], documents=list(documents))
-        if case.answers.exists():
+        if not case.created:  # a concurrent twin stored first: its request schedules the answer
             return case
         # The acquirer's own pre-arbitration, if any, is answered by this filing.
         claim.filings.filter(kind="prearbitration", filed_by="A", status="OPEN").update(status="REJECTED")
