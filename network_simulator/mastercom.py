@@ -191,9 +191,10 @@ def reversal(request, claim_id, chargeback_id):
 
 @endpoint("GET")
 def chargeback_documents(request, claim_id, chargeback_id):
-    claim = _claim(claim_id)
-    answer = SimAnswer.objects.filter(claim=claim, item_id=chargeback_id, available_at__lte=timezone.now()).first()
+    answer = SimAnswer.objects.filter(network=NETWORK, claim__claim_id=claim_id, item_id=chargeback_id,
+                                      available_at__lte=timezone.now()).first()
     if answer is None or not answer.documents:
+        _claim(claim_id)  # an unknown claim is named as such
         raise BadRequest("No documents for this chargeback.", "DOCUMENT_NOT_FOUND", 404)
     return JsonResponse({"fileAttachment": {"filename": f"{chargeback_id}.zip", "file": wire.zipped(answer.documents)}})
 
