@@ -54,6 +54,7 @@ READ_QUEUES = ("Unworked", "CaseFiling")
 PAGE_LIMIT = 50  # pages of 2,000 claims read per queue in one poll
 ACK_BATCH = 100  # Mastercom: "100 acknowledgments or fewer in a single request"
 DETAIL_THREADS = 16
+READ_PART = 500  # claims read (detail, documents) before the poll stores them
 
 
 def amount_text(amount_minor: int, currency: str) -> str:
@@ -324,6 +325,13 @@ class MastercomGateway:
     # --- queues -------------------------------------------------------------------------------
 
     def read_queues(self) -> list[InboundItem]:
+        return [item for part in self.read_queue_parts() for item in part]
+
+    def read_queue_parts(self):
+        """The queues' items, READ_PART claims at a time: each claim's detail and documents are
+        requests of their own (DETAIL_THREADS at once), so the poll stores and applies one part
+        while the next is read. The queues' pages are listed first, so acknowledging a part does
+        not move the claims still to read."""
         names = self._call("GET", "/v6/queues/names")
         available = {str(q.get("queueName")) for q in names.body or [] if isinstance(q, dict)}
         summaries = []
@@ -342,11 +350,22 @@ class MastercomGateway:
                     pages = 1
                 if page >= pages:
                     break
-        claim_ids = sorted({str(s.get("claimId")) for _, s in summaries if s.get("claimId")})
+        by_claim: dict[str, list] = {}
+        for queue, summary in summaries:
+            if summary.get("claimId"):
+                by_claim.setdefault(str(summary.get("claimId")), []).append((queue, summary))
+        claim_ids = sorted(by_claim)
+        if not claim_ids:
+            yield []
+            return
         with ThreadPoolExecutor(max_workers=DETAIL_THREADS) as pool:
-            details = dict(zip(claim_ids, pool.map(self._detail_or_none, claim_ids), strict=True))
-            items = list(pool.map(lambda pair: self._item(pair[0], pair[1], details), summaries))
-        return [item for item in items if item is not None]
+            for start in range(0, len(claim_ids), READ_PART):
+                part = claim_ids[start:start + READ_PART]
+                details = dict(zip(part, pool.map(self._detail_or_none, part), strict=True))
+                pairs = [pair for claim_id in part for pair in by_claim[claim_id]]
+                items = pool.map(self._item, [queue for queue, _ in pairs], [summary for _, summary in pairs],
+                                 [details] * len(pairs))
+                yield [item for item in items if item is not None]
 
     def _detail_or_none(self, claim_id: str) -> dict | None:
         try:

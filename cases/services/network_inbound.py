@@ -156,16 +156,19 @@ def network_poll(network: str, *, hand_off: bool = False) -> dict[str, int]:
             return {"skipped": 1}
         gateway = gateways.gateway_for(network)
         counts = defaultdict(int)
-        handed = False  # a drain was handed off by this poll (and sees what the next reads store)
-        for _ in range(POLL_ROUNDS):
-            fresh, again = _poll_round(network, gateway, counts)
+        handed = False  # a drain was handed off by this poll (and sees what the next parts store)
+
+        def apply_stored(fresh: int) -> None:
+            nonlocal handed
             if (fresh or not handed) and _waiting(network).exists():
                 if hand_off and _hand_off(network):
                     handed = True
                 else:
                     for state, n in messages_apply_waiting(network).items():
                         counts[state] += n
-            if not again:
+
+        for _ in range(POLL_ROUNDS):
+            if not _poll_round(network, gateway, counts, apply_stored):
                 break
         return dict(counts)
 
@@ -199,27 +202,45 @@ def _advisory_lock(name: str):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-def _poll_round(network: str, gateway, counts) -> tuple[int, bool]:
-    """One read of the queues, stored and acknowledged: (items new, whether to read again). Not
-    again when the read brought nothing new, or the read or the acknowledgement failed (the next
-    poll tries again)."""
+def _read_parts(gateway):
+    """The queues' items in parts (`read_queue_parts`, where a gateway reads each item with requests
+    of its own: the poll stores and hands off one part while the gateway reads the next), else
+    in one (`read_queues`)."""
+    parts = getattr(gateway, "read_queue_parts", None)
+    if parts is not None:
+        yield from parts()
+    else:
+        yield gateway.read_queues()
+
+
+def _poll_round(network: str, gateway, counts, apply_stored) -> bool:
+    """One read of the queues, part by part stored, acknowledged and applied (`apply_stored`);
+    whether to read again: not when the read brought nothing new, or the read or an
+    acknowledgement failed (the next poll tries again)."""
     counts["read"] += 0
-    try:
-        items = gateway.read_queues()
-    except GatewayError as exc:
-        logger.warning("network %s queues not read: %s", network, exc)
-        counts["unreachable"] += 1
-        return 0, False
-    counts["read"] += len(items)
-    fresh = messages_store(network, items)
-    if items:
+    fresh_in_all = 0
+    parts = _read_parts(gateway)
+    while True:
         try:
-            gateway.acknowledge(items)
-            counts["acknowledged"] += len(items)
-        except GatewayError as exc:  # offered again at the next read, and stored nothing twice
-            logger.warning("network %s items not acknowledged: %s", network, exc)
-            return fresh, False
-    return fresh, bool(fresh)
+            items = next(parts, None)
+        except GatewayError as exc:
+            logger.warning("network %s queues not read: %s", network, exc)
+            counts["unreachable"] += 1
+            return False
+        if items is None:
+            return bool(fresh_in_all)
+        counts["read"] += len(items)
+        fresh = messages_store(network, items)
+        fresh_in_all += fresh
+        if items:
+            try:
+                gateway.acknowledge(items)
+                counts["acknowledged"] += len(items)
+            except GatewayError as exc:  # offered again at the next read, and stored nothing twice
+                logger.warning("network %s items not acknowledged: %s", network, exc)
+                apply_stored(fresh)
+                return False
+        apply_stored(fresh)
 
 
 def messages_apply_waiting(network: str) -> dict[str, int]:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from oauth1.oauth import OAuth
 
-from cases.gateways import gateway_for
+from cases.gateways import gateway_for, mastercom
 from cases.gateways.base import GatewayError
 from cases.gateways.keys import load_private_key
 from cases.gateways.mastercom import MastercomGateway, customer_filing_number, reference_token
@@ -173,6 +173,26 @@ def test_queue_names_and_acknowledge_batches(gateway):
     assert not [i for i in gateway.read_queues() if i.claim_id in claim_ids]
     names = gateway._call("GET", "/v6/queues/names").body
     assert {"Unworked", "CaseFiling", "Worked"} <= {q["queueName"] for q in names}
+
+
+def test_the_queues_are_read_in_parts_of_claims_acknowledged_one_by_one(gateway, monkeypatch):
+    """The poll stores and applies a part while the next is read: acknowledging a part leaves the
+    claims still to read where the listing found them."""
+    monkeypatch.setattr(mastercom, "READ_PART", 2)
+    claim_ids = [gateway.submit(filing(95_01)).claim_id for _ in range(3)]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if len([i for i in gateway.read_queues() if i.claim_id in claim_ids]) == 3:
+            break
+        time.sleep(0.2)
+    parts = []
+    for part in gateway.read_queue_parts():
+        ours = [i for i in part if i.claim_id in claim_ids]
+        parts.append(ours)
+        gateway.acknowledge(ours)
+    assert sorted(i.claim_id for part in parts for i in part) == sorted(claim_ids)
+    assert max(len(part) for part in parts) <= 2
+    assert not [i for i in gateway.read_queues() if i.claim_id in claim_ids]
 
 
 # --- the signature ------------------------------------------------------------------------------
