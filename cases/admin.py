@@ -8,6 +8,7 @@ form is checked (inside the admin's transaction), and its errors are put on the 
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -45,7 +46,8 @@ from cases.services.parties import CARDHOLDER_FIELDS, MERCHANT_FIELDS
 from cases.services.regulation import regulation_recompute_program
 
 admin.site.login_form = AdminLoginForm
-admin.site.site_header = "Disputes administration"
+# The admin shows every time in the site's zone, whoever is signed in (docs/team.md): it says which.
+admin.site.site_header = f"Disputes administration (times in {settings.TIME_ZONE})"
 admin.site.site_title = "Disputes admin"
 # The library registers its own (unused) APIKey model; ours is cases.ApiKey.
 if admin.site.is_registered(APIKey):

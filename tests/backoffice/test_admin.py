@@ -4,6 +4,7 @@ edits run services.case_update (audited); events are read-only; evidence files a
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from cases.models import Case, Evidence
 from tests.backoffice.conftest import PDF
@@ -160,3 +161,10 @@ def test_admin_uses_the_throttled_login_form(db):
     from cases.backoffice.forms import AdminLoginForm
 
     assert admin.site.login_form is AdminLoginForm
+
+
+def test_the_admin_names_the_zone_its_times_are_in(admin_client, program):
+    """The admin keeps the site's TIME_ZONE whoever is signed in, and says so on every page."""
+    case = make_case(program)
+    for url in (reverse("admin:index"), _change_url(case)):
+        assert "times in UTC" in admin_client.get(url).content.decode()
