@@ -25,7 +25,7 @@ run: install
 	@echo "API key (scopes read,write,manage) for program demo:"
 	@$(DEV_ENV) $(BIN)/python manage.py create_api_key --program demo --scopes read,write,manage --name "make run" 2>/dev/null
 	$(DEV_ENV) $(BIN)/python manage.py setup_schedules
-	$(DEV_ENV) $(BIN)/python manage.py setup_demo_webhook
+	$(DEV_ENV) $(BIN)/python manage.py setup_demo_webhook --base-url http://127.0.0.1:$${PORT:-8000}
 	./scripts/run-dev.sh
 
 # Production-style serving: gunicorn, static files by WhiteNoise, persistent DB connections.

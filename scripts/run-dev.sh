@@ -27,6 +27,21 @@ stop() {
   stopping=1
   echo "Stopping..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # A worker finishes the task it runs first; whatever still runs after 10 s is killed, with its
+  # children (the worker's pool processes), so Ctrl-C always returns the prompt.
+  for _ in $(seq 100); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "  pid $pid did not stop within 10 s: killed"
+      pkill -KILL -P "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT

@@ -4,6 +4,7 @@ from cases.actors import Actor
 from cases.models import Program, WebhookEndpoint
 from cases.services import webhooks
 
+DESCRIPTION = "Demo receiver (make run)"
 
 class Command(BaseCommand):
     help = ("Point a webhook endpoint of the demo program at the back office's demo receiver "
@@ -19,8 +20,11 @@ class Command(BaseCommand):
             self.stderr.write(f"No program {opts['program']!r}: run seed_demo first.")
             return
         url = opts["base_url"].rstrip("/") + "/webhooks/demo-receiver/"
-        if not WebhookEndpoint.objects.filter(program=program, url=url).exists():
-            webhooks.endpoint_create(program=program, actor=Actor.for_system(), url=url,
-                                     description="Demo receiver (make run)")
+        # One demo endpoint per program, following the port `make run` serves on this time.
+        endpoint = WebhookEndpoint.objects.filter(program=program, description=DESCRIPTION).first()
+        if endpoint is None:
+            webhooks.endpoint_create(program=program, actor=Actor.for_system(), url=url, description=DESCRIPTION)
+        elif endpoint.url != url:
+            webhooks.endpoint_update(endpoint=endpoint, actor=Actor.for_system(), url=url)
         self.stdout.write(f"Webhooks of program {program.program_id} go to {url}; watch them at "
                           f"{opts['base_url'].rstrip('/')}/webhooks/demo/")
