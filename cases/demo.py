@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from cases import approval_rules, lifecycle, networks, services
 from cases.actors import Actor
-from cases.choices import CaseStatus, EventKind, EvidenceCategory, Network, Reason
+from cases.choices import CaseStatus, EventKind, EvidenceCategory, Network, NetworkSubmissionState, Reason
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
-from cases.models import Case, CaseEvent, Evidence, Transaction
+from cases.models import Case, CaseEvent, Evidence, NetworkSubmission, Transaction
 from cases.services import approvals
+from cases.services.network_submissions import STATUS_AFTER_FILING
 from cases.services.provisional_credit import case_provisional_credit
 from cases.services.rows import update_rows
 from cases.services.transitions import failed_conditions
@@ -295,7 +296,25 @@ def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7, tea
         _work([(case, work) for case, (_, _, work) in zip(cases, drawn, strict=True)], worker, checker)
         services.cases_expire_overdue()
         _date_back(rng, {case.pk: story for case, (story, _, _) in zip(cases, drawn, strict=True)}, now)
+        settle_filing_history([case.pk for case in cases], now)
     return len(cases)
+
+
+def settle_filing_history(numbers: list[int], now: datetime) -> int:
+    """Demo only: the filings the book's stories have moved past happened before today, so they are
+    recorded as acknowledged and never sent. Only the latest filing of a case still waiting on the
+    network (chargeback, pre-arbitration or arbitration filed) goes out when `make run` starts, and
+    the simulator's answer moves that case on its own; a filing sent for a case that had already
+    moved on would come back as an unmatched message for the supervisors. Returns the filings kept
+    to send."""
+    latest = {}
+    for pk, case_pk, kind, status in (NetworkSubmission.objects.filter(case_id__in=numbers).order_by("case_id", "id")
+                                      .values_list("pk", "case_id", "kind", "case__status")):
+        latest[case_pk] = (pk, STATUS_AFTER_FILING.get(kind) == status)
+    live = [pk for pk, waiting in latest.values() if waiting]
+    NetworkSubmission.objects.filter(case_id__in=numbers).exclude(pk__in=live).update(
+        state=NetworkSubmissionState.ACKNOWLEDGED, next_attempt_at=None, sent_at=now, settled_at=now, updated=now)
+    return len(live)
 
 
 def _plan(rng, data: CaseInput, story: Story, team, now: datetime) -> list[tuple]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.actors import Actor
-from cases.demo import draw_case_id, take_step
+from cases.demo import draw_case_id, settle_filing_history, take_step
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.services.letters import letter_send
 from cases.services.regulation import program_calendar, program_today, program_zone
@@ -53,7 +53,7 @@ def seed_regulation_cases(program, supervisor, approver=None) -> int:
     """One case per (rule, status) story; returns how many were made. `approver`, a second
     supervisor, approves the steps the program holds to maker-checker."""
     cal, today = program_calendar(program), program_today(program)
-    zone, worker, made = program_zone(program), Actor.for_user(supervisor), 0
+    zone, worker, made = program_zone(program), Actor.for_user(supervisor), []
     checker = Actor.for_user(approver) if approver is not None else None
     ids = random.Random(f"7:{program.program_id}:regulation")  # case ids the same on every load
     for n, (label, card_type, holder, (unit, back), steps) in enumerate(STORIES, start=1):
@@ -67,5 +67,6 @@ def seed_regulation_cases(program, supervisor, approver=None) -> int:
                     letter_send(letter.pk)
             else:
                 case = take_step(case, step, worker, checker)
-        made += 1
-    return made
+        made.append(case.pk)
+    settle_filing_history(made, timezone.now())
+    return len(made)
