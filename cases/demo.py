@@ -26,11 +26,10 @@ from django.utils import timezone
 
 from cases import approval_rules, lifecycle, networks, services
 from cases.actors import Actor
-from cases.choices import CaseStatus, EventKind, EvidenceCategory, Network, NetworkSubmissionState, Reason
+from cases.choices import CaseStatus, EventKind, EvidenceCategory, Network, NetworkSubmissionKind, NetworkSubmissionState, Reason
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.models import Case, CaseEvent, Evidence, NetworkSubmission, Transaction
 from cases.services import approvals
-from cases.services.network_submissions import STATUS_AFTER_FILING
 from cases.services.provisional_credit import case_provisional_credit
 from cases.services.rows import update_rows
 from cases.services.transitions import failed_conditions
@@ -301,16 +300,16 @@ def seed_cases(program, supervisor, count_scale: float = 1.0, seed: int = 7, tea
 
 
 def settle_filing_history(numbers: list[int], now: datetime) -> int:
-    """Demo only: the filings the book's stories have moved past happened before today, so they are
-    recorded as acknowledged and never sent. Only the latest filing of a case still waiting on the
-    network (chargeback, pre-arbitration or arbitration filed) goes out when `make run` starts, and
-    the simulator's answer moves that case on its own; a filing sent for a case that had already
-    moved on would come back as an unmatched message for the supervisors. Returns the filings kept
-    to send."""
+    """Demo only: the book's filings happened before today, so they are recorded as acknowledged
+    and never sent, except the chargeback of a case still `chargeback_filed`: it goes out when
+    `make run` starts and the simulator's answer moves that case on its own. A filing sent for a
+    case that had already moved on would come back as an unmatched message, and a pre-arbitration
+    or arbitration filing would be refused (the simulator never saw the chargeback it follows).
+    Returns the filings kept to send."""
     latest = {}
     for pk, case_pk, kind, status in (NetworkSubmission.objects.filter(case_id__in=numbers).order_by("case_id", "id")
                                       .values_list("pk", "case_id", "kind", "case__status")):
-        latest[case_pk] = (pk, STATUS_AFTER_FILING.get(kind) == status)
+        latest[case_pk] = (pk, kind == NetworkSubmissionKind.CHARGEBACK and status == CaseStatus.CHARGEBACK_FILED)
     live = [pk for pk, waiting in latest.values() if waiting]
     NetworkSubmission.objects.filter(case_id__in=numbers).exclude(pk__in=live).update(
         state=NetworkSubmissionState.ACKNOWLEDGED, next_attempt_at=None, sent_at=now, settled_at=now, updated=now)
