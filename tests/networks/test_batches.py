@@ -98,14 +98,20 @@ def test_a_bulk_filing_sends_its_submissions_in_chunks(program, network, supervi
     assert sends == [(sorted(NetworkSubmission.objects.values_list("pk", flat=True)),)]
 
 
-def test_a_poll_drains_a_queue_longer_than_a_page(program, network, monkeypatch):
+def _representments_two_a_page(program, network, monkeypatch, count: int, prefix: str) -> list:
+    """`count` filed cases, each with a representment waiting in a queue the network reads two a page."""
     monkeypatch.setattr(network, "page", 2, raising=False)
     page = network.read_queues
     monkeypatch.setattr(network, "read_queues", lambda: page()[:network.page])
-    cases = [filed_and_acknowledged(program) for _ in range(5)]
+    cases = [filed_and_acknowledged(program) for _ in range(count)]
     for index, case in enumerate(cases):
-        network.push("representment", case.network_claim_id, message_id=f"P-{index}", amount_minor=100,
+        network.push("representment", case.network_claim_id, message_id=f"{prefix}-{index}", amount_minor=100,
                      currency="USD")
+    return cases
+
+
+def test_a_poll_drains_a_queue_longer_than_a_page(program, network, monkeypatch):
+    cases = _representments_two_a_page(program, network, monkeypatch, 5, "P")
 
     assert networks_poll() == {"mastercard": {"read": 5, "applied": 5, "acknowledged": 5}}
     assert network.queue == []
@@ -196,13 +202,7 @@ def test_the_scheduled_poll_hands_what_it_stored_to_the_apply_task(program, netw
     process) while the poll reads the next one; the task applies everything waiting."""
     from cases.tasks.networks import apply_network_messages, poll_networks
 
-    monkeypatch.setattr(network, "page", 2, raising=False)
-    page = network.read_queues
-    monkeypatch.setattr(network, "read_queues", lambda: page()[:network.page])
-    cases = [filed_and_acknowledged(program) for _ in range(3)]
-    for index, case in enumerate(cases):
-        network.push("representment", case.network_claim_id, message_id=f"H-{index}", amount_minor=100,
-                     currency="USD")
+    cases = _representments_two_a_page(program, network, monkeypatch, 3, "H")
 
     assert poll_networks() == {"mastercard": {"read": 3, "acknowledged": 3}}
     assert [call for call in sent.calls if call[0] == "cases.apply_network_messages"] == [
