@@ -71,10 +71,11 @@ def main(argv: list[str]) -> int:
     setup_django(server_env)
 
     from bench import casepage, commands, dataset, intake, memory, queue
-    from bench.report import Report
+    from bench.report import Report, cpu_reference
     from bench.server import Server, ServerConfig
 
     report = Report()
+    report.cpu_reference_s = cpu_reference()
     dataset.prepare_schema()
     if any(p in NEEDS_DATA for p in args.phases):
         report.details["dataset"] = dataset.ensure_dataset(args.scale, regenerate=args.regenerate)
@@ -140,7 +141,8 @@ def main(argv: list[str]) -> int:
                      simulator_db=args.simulator_db, filers=args.filers)
     print()
     print(f"Disputes bench: scale {args.scale:,} cases; gunicorn {config.label}; {os.cpu_count()} CPUs; "
-          f"median of {args.runs} runs for intake")
+          f"median of {args.runs} runs for intake; CPU reference {report.cpu_reference_s} s "
+          "(ten million Python additions, taken at the start)")
     report.print_table()
     report.write({k: v for k, v in vars(args).items() if k != "only"} | {"server": config.label})
     env.log("results written to bench/results.json")

@@ -11,6 +11,18 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
+def cpu_reference() -> float:
+    """CPU seconds of a pure-Python loop of ten million additions: how fast this machine's cores
+    are in the hour of the run. The same code measured in two hours can differ by a factor of
+    three on a shared host (docs/performance.md, "The machine"), so figures from different runs
+    are compared with this beside them."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.process_time() - started, 2)
+
+
 @dataclass
 class Row:
     phase: str
@@ -26,6 +38,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     details: dict = field(default_factory=dict)
     started: float = field(default_factory=time.time)
+    cpu_reference_s: float | None = None
 
     def add(self, phase: str, measure: str, figure: str, target: str = "", ok: bool | None = None, note: str = ""):
         self.rows.append(Row(phase, measure, figure, target, ok, note))
@@ -51,7 +64,8 @@ class Report:
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
             "seconds": round(time.time() - self.started, 1),
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                        "load_average_at_end": [round(x, 2) for x in load]},
+                        "load_average_at_end": [round(x, 2) for x in load],
+                        "cpu_reference_s": self.cpu_reference_s},
             "settings": settings, "table": [asdict(r) for r in self.rows], "details": self.details,
         }, indent=2, default=str))
 
