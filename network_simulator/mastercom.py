@@ -174,7 +174,7 @@ def chargebacks(request, claim_id):
     else:
         response, status = error_body(filing.reject_reason, "CHARGEBACK_REJECTED",
                                       details=[{"name": "chargebackId", "value": filing.reference}]), 400
-    SimFiling.objects.filter(pk=filing.pk).update(response=response, status_code=status)
+    state.store_response(filing, response, status)
     return JsonResponse(response, status=status)
 
 

@@ -74,7 +74,7 @@ def _once(view):
 
 
 def _answered(filing: SimFiling, response: dict, status: int = 201) -> JsonResponse:
-    SimFiling.objects.filter(pk=filing.pk).update(response=response, status_code=status)
+    state.store_response(filing, response, status)
     return JsonResponse(response, status=status)
 
 
