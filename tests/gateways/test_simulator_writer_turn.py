@@ -30,18 +30,23 @@ def _waited_for_turn(database) -> float:
         return time.monotonic() - started
 
 
-def test_a_writer_in_another_process_waits_for_the_turn(tmp_path):
-    database = _database(tmp_path)
-    state._lock_file(database.settings_dict["NAME"])  # opened before the fork: the child opens its own
-    context = multiprocessing.get_context("fork")
-    inside = context.Event()
-    holder = context.Process(target=_hold_turn, args=(database, inside, HOLD))
+def _waits_while_held(database, inside, holder) -> None:
+    """Start `holder` (a thread or a process holding the turn for HOLD seconds), then take the turn."""
     holder.start()
     try:
         assert inside.wait(timeout=10)
         assert _waited_for_turn(database) >= HOLD / 2
     finally:
         holder.join(timeout=10)
+
+
+def test_a_writer_in_another_process_waits_for_the_turn(tmp_path):
+    database = _database(tmp_path)
+    state._lock_file(database.settings_dict["NAME"])  # opened before the fork: the child opens its own
+    context = multiprocessing.get_context("fork")
+    inside = context.Event()
+    holder = context.Process(target=_hold_turn, args=(database, inside, HOLD))
+    _waits_while_held(database, inside, holder)
     assert holder.exitcode == 0
     assert (tmp_path / "simulator.sqlite3.writer-lock").exists()
 
@@ -49,13 +54,7 @@ def test_a_writer_in_another_process_waits_for_the_turn(tmp_path):
 def test_a_writer_in_another_thread_waits_for_the_turn(tmp_path):
     database = _database(tmp_path)
     inside = threading.Event()
-    holder = threading.Thread(target=_hold_turn, args=(database, inside, HOLD))
-    holder.start()
-    try:
-        assert inside.wait(timeout=10)
-        assert _waited_for_turn(database) >= HOLD / 2
-    finally:
-        holder.join(timeout=10)
+    _waits_while_held(database, inside, threading.Thread(target=_hold_turn, args=(database, inside, HOLD)))
 
 
 def test_the_turn_is_given_back_when_the_transaction_fails(tmp_path):
