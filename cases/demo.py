@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from cases import approval_rules, lifecycle, networks, services
 from cases.actors import Actor
-from cases.choices import CaseStatus, EventKind, EvidenceCategory, Network, NetworkSubmissionKind, NetworkSubmissionState, Reason
+from cases.choices import (
+    CaseStatus,
+    EventKind,
+    EvidenceCategory,
+    Network,
+    NetworkSubmissionKind,
+    NetworkSubmissionState,
+    Reason,
+)
 from cases.inputs import CardholderInput, CaseInput, MerchantInput, TransactionInput
 from cases.models import Case, CaseEvent, Evidence, NetworkSubmission, Transaction
 from cases.services import approvals

@@ -6,6 +6,7 @@ from cases.services import webhooks
 
 DESCRIPTION = "Demo receiver (make run)"
 
+
 class Command(BaseCommand):
     help = ("Point a webhook endpoint of the demo program at the back office's demo receiver "
             "(/webhooks/demo/ shows what arrives). Idempotent; for `make run` (needs WEBHOOK_ALLOW_PRIVATE_URLS=1).")
