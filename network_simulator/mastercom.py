@@ -159,23 +159,24 @@ def chargebacks(request, claim_id):
         raise BadRequest("documentIndicator must be true or false.", "INVALID_FIELD")
     message = wire.text(body, "messageText", required=False, max_length=100)
     reference = _client_reference(message)
-    existing = state.find_filing(NETWORK, reference)
-    if existing is not None:
-        return JsonResponse(existing.response, status=existing.status_code)
+    answered = state.stored_answer(NETWORK, reference)
+    if answered is not None:
+        return JsonResponse(answered[0], status=answered[1])
     documents = wire.check_documents(wire.mastercom_attachment(body.get("fileAttachment")), packaging.MASTERCARD)
     if state.issuer_chargeback(claim) is not None:
         raise BadRequest(f"Claim {claim.claim_id} already holds a first chargeback.", "DUPLICATE_CHARGEBACK")
     if not state.is_open(claim):
         raise BadRequest(f"Claim {claim.claim_id} is closed.", "CLAIM_CLOSED")
+
+    def respond(filing: SimFiling) -> tuple[dict, int]:
+        if filing.accepted:
+            return {"chargebackId": filing.reference}, 200
+        return error_body(filing.reject_reason, "CHARGEBACK_REJECTED",
+                          details=[{"name": "chargebackId", "value": filing.reference}]), 400
+
     filing = state.file_chargeback(claim, client_reference=reference, amount_minor=amount, currency=currency,
-                                   reason_code=reason_code, message_text=message, documents=documents)
-    if filing.accepted:
-        response, status = {"chargebackId": filing.reference}, 200
-    else:
-        response, status = error_body(filing.reject_reason, "CHARGEBACK_REJECTED",
-                                      details=[{"name": "chargebackId", "value": filing.reference}]), 400
-    state.store_response(filing, response, status)
-    return JsonResponse(response, status=status)
+                                   reason_code=reason_code, message_text=message, documents=documents, respond=respond)
+    return JsonResponse(filing.response, status=filing.status_code)
 
 
 @endpoint("POST")

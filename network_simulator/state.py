@@ -9,6 +9,7 @@ import fcntl
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -89,10 +90,9 @@ def atomic():
         yield
 
 
-def store_response(filing: SimFiling, response: dict, status: int) -> None:
-    """Keep the answer given to a filing: a repeated client reference gets it again."""
-    with atomic():
-        SimFiling.objects.filter(pk=filing.pk).update(response=response, status_code=status)
+# The answer a wire gives to a filing (body, HTTP status), from the filing about to be stored: it is
+# stored in the filing's own row, in the same transaction, so a repeated client reference gets it again.
+Respond = Callable[[SimFiling], tuple[dict, int]]
 
 
 def new_id(digits: int = 12) -> str:
@@ -178,12 +178,27 @@ def find_filing(network: str, client_reference: str) -> SimFiling | None:
             .exclude(client_reference="").select_related("claim").first())
 
 
-def _create_filing(**fields) -> SimFiling:
-    """A filing, or the one already stored under the same client reference (a concurrent retry;
-    `created` is False on it)."""
+def stored_answer(network: str, client_reference: str) -> tuple[dict, int] | None:
+    """The answer given to the filing already stored under this client reference (a retry), if any."""
+    if not client_reference:
+        return None
+    rows = (SimFiling.objects.filter(network=network, client_reference=client_reference).exclude(client_reference="")
+            .values_list("response", "status_code")[:1])
+    for response, status in rows:
+        if response:
+            return response, status
+    return None
+
+
+def _create_filing(respond: Respond | None = None, **fields) -> SimFiling:
+    """A filing with the answer `respond` gives it, or the one already stored under the same client
+    reference (a concurrent retry; `created` is False on it)."""
     try:
         with atomic():
-            filing = SimFiling.objects.create(reference=new_id(), **fields)
+            filing = SimFiling(reference=new_id(), **fields)
+            if respond is not None:
+                filing.response, filing.status_code = respond(filing)
+            filing.save(force_insert=True)
             filing.created = True
             return filing
     except IntegrityError:
@@ -208,13 +223,13 @@ def _answer(claim: SimClaim, filing: SimFiling | None, *, queue: str, kind: str,
 # --- the issuer's filings ------------------------------------------------------------------------
 
 def file_chargeback(claim: SimClaim, *, client_reference: str, amount_minor: int, currency: str, reason_code: str,
-                    message_text: str = "", documents=()) -> SimFiling:
+                    message_text: str = "", documents=(), respond: Respond | None = None) -> SimFiling:
     """Record the issuer's first chargeback and schedule the acquirer's answer (the caller has
     looked the client reference up; a concurrent twin is caught by the unique constraint)."""
     outcome = rules.chargeback_outcome(claim.network, amount_minor, reason_code)
     with atomic():
         filing = _create_filing(
-            claim=claim, network=claim.network, kind="chargeback", client_reference=client_reference,
+            respond, claim=claim, network=claim.network, kind="chargeback", client_reference=client_reference,
             ref_num=new_id(10), amount_minor=amount_minor, currency=currency, reason_code=reason_code,
             accepted=outcome.answer != rules.REJECTED, message_text=message_text[:100], documents=list(documents),
             reject_reason=rules.REJECT_REASON if outcome.answer == rules.REJECTED else "",
@@ -278,7 +293,8 @@ def queue_representment(claim: SimClaim, *, amount_minor: int, documents: list[d
 
 
 def file_case(claim: SimClaim, *, kind: str, client_reference: str, customer_number: str = "", amount_minor: int,
-              currency: str, reason_code: str, message_text: str = "", documents=()) -> SimFiling:
+              currency: str, reason_code: str, message_text: str = "", documents=(),
+              respond: Respond | None = None) -> SimFiling:
     """The issuer's pre-arbitration or arbitration filing and the acquirer's (or ruling's) answer."""
     existing = find_filing(claim.network, client_reference)
     if existing:
@@ -290,7 +306,7 @@ def file_case(claim: SimClaim, *, kind: str, client_reference: str, customer_num
     outcome = rules.escalation_outcome(amount_minor)
     mastercard = claim.network == MASTERCARD
     with atomic():
-        case = _create_filing(claim=claim, network=claim.network, kind=kind, client_reference=client_reference,
+        case = _create_filing(respond, claim=claim, network=claim.network, kind=kind, client_reference=client_reference,
                               customer_number=customer_number, amount_minor=amount_minor, currency=currency,
                               reason_code=reason_code, message_text=message_text[:100], documents=list(documents))
         if not case.created:  # a concurrent twin stored first: its request schedules the answer
@@ -321,13 +337,14 @@ def _close_pending(claim: SimClaim) -> None:
     claim.filings.filter(visible_at__gt=timezone.now()).delete()
 
 
-def accept(claim: SimClaim, *, client_reference: str, case: SimFiling | None = None) -> SimFiling:
+def accept(claim: SimClaim, *, client_reference: str, case: SimFiling | None = None,
+           respond: Respond | None = None) -> SimFiling:
     """The issuer accepts liability (closes the claim, or accepts the acquirer's pre-arbitration)."""
     existing = find_filing(claim.network, client_reference)
     if existing:
         return existing
     with atomic():
-        filing = _create_filing(claim=claim, network=claim.network, kind="accept", client_reference=client_reference,
+        filing = _create_filing(respond, claim=claim, network=claim.network, kind="accept", client_reference=client_reference,
                                 status="ACCEPTED")
         if case is not None:
             SimFiling.objects.filter(pk=case.pk).update(status="ACCEPTED")
@@ -336,13 +353,13 @@ def accept(claim: SimClaim, *, client_reference: str, case: SimFiling | None = N
     return filing
 
 
-def withdraw(claim: SimClaim, *, client_reference: str) -> SimFiling:
+def withdraw(claim: SimClaim, *, client_reference: str, respond: Respond | None = None) -> SimFiling:
     """The issuer recalls its latest filing: a chargeback is reversed, a case withdrawn; the claim closes."""
     existing = find_filing(claim.network, client_reference)
     if existing:
         return existing
     with atomic():
-        filing = _create_filing(claim=claim, network=claim.network, kind="withdraw",
+        filing = _create_filing(respond, claim=claim, network=claim.network, kind="withdraw",
                                 client_reference=client_reference, status="WITHDRAWN")
         case = claim.filings.filter(kind__in=("prearbitration", "arbitration"), filed_by="I").order_by("-pk").first()
         if case is not None:

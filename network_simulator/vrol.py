@@ -66,16 +66,16 @@ def _once(view):
     def wrapper(request, *args, **kwargs):
         body = wire.json_body(request)
         reference = wire.text(body, "clientReference", max_length=100)
-        existing = state.find_filing(NETWORK, reference)
-        if existing is not None and existing.response:
-            return JsonResponse(existing.response, status=existing.status_code)
+        answered = state.stored_answer(NETWORK, reference)
+        if answered is not None:
+            return JsonResponse(answered[0], status=answered[1])
         return view(request, body, reference, *args, **kwargs)
     return wrapper
 
 
-def _answered(filing: SimFiling, response: dict, status: int = 201) -> JsonResponse:
-    state.store_response(filing, response, status)
-    return JsonResponse(response, status=status)
+def _answered(filing: SimFiling) -> JsonResponse:
+    """The answer stored with the filing (state.Respond), or with its twin filed first."""
+    return JsonResponse(filing.response, status=filing.status_code)
 
 
 def _require_open(claim: SimClaim) -> None:
@@ -121,13 +121,16 @@ def dispute(request, body, reference, case_number):
     _require_open(claim)
     if state.issuer_chargeback(claim) is not None:
         raise BadRequest(f"Case {claim.claim_id} already holds a dispute.", "DUPLICATE_DISPUTE", 409)
-    filing = state.file_chargeback(claim, client_reference=reference, amount_minor=amount, currency=currency,
-                                   reason_code=reason_code, message_text=str(questionnaire.get("summary", ""))[:100],
-                                   documents=documents)
-    if not filing.accepted:
-        return _answered(filing, {"status": "REJECTED", "caseNumber": claim.claim_id, "disputeId": filing.reference,
-                                  "errors": [{"code": "DISPUTE_REJECTED", "message": filing.reject_reason}]}, 422)
-    return _answered(filing, {"status": "SUBMITTED", "caseNumber": claim.claim_id, "disputeId": filing.reference})
+
+    def respond(filing: SimFiling) -> tuple[dict, int]:
+        if not filing.accepted:
+            return {"status": "REJECTED", "caseNumber": claim.claim_id, "disputeId": filing.reference,
+                    "errors": [{"code": "DISPUTE_REJECTED", "message": filing.reject_reason}]}, 422
+        return {"status": "SUBMITTED", "caseNumber": claim.claim_id, "disputeId": filing.reference}, 201
+
+    return _answered(state.file_chargeback(
+        claim, client_reference=reference, amount_minor=amount, currency=currency, reason_code=reason_code,
+        message_text=str(questionnaire.get("summary", ""))[:100], documents=documents, respond=respond))
 
 
 def _escalate(request, body, reference, case_number, kind):
@@ -138,11 +141,11 @@ def _escalate(request, body, reference, case_number, kind):
     _require_open(claim)
     if state.issuer_chargeback(claim) is None:
         raise BadRequest(f"Case {claim.claim_id} holds no dispute to escalate.", "NO_DISPUTE", 409)
-    case = state.file_case(claim, kind=kind, client_reference=reference, amount_minor=amount, currency=currency,
-                           reason_code=state.issuer_chargeback(claim).reason_code, message_text=memo,
-                           documents=documents)
     key = "preArbitrationId" if kind == "prearbitration" else "arbitrationId"
-    return _answered(case, {"status": "SUBMITTED", "caseNumber": claim.claim_id, key: case.reference})
+    return _answered(state.file_case(
+        claim, kind=kind, client_reference=reference, amount_minor=amount, currency=currency,
+        reason_code=state.issuer_chargeback(claim).reason_code, message_text=memo, documents=documents,
+        respond=lambda case: ({"status": "SUBMITTED", "caseNumber": claim.claim_id, key: case.reference}, 201)))
 
 
 @endpoint("POST", filing=True)
@@ -168,8 +171,8 @@ def prearbitration_response(request, body, reference, case_number, prearbitratio
         raise BadRequest(f"No acquirer pre-arbitration {prearbitration_id} on case {case_number}.", "NOT_FOUND", 404)
     if case.status != "OPEN":
         raise BadRequest(f"Pre-arbitration {prearbitration_id} is {case.status.lower()}.", "NOT_OPEN", 409)
-    filing = state.accept(claim, client_reference=reference, case=case)
-    return _answered(filing, {"status": "ACCEPTED", "caseNumber": claim.claim_id, "preArbitrationId": case.reference})
+    return _answered(state.accept(claim, client_reference=reference, case=case, respond=lambda _: (
+        {"status": "ACCEPTED", "caseNumber": claim.claim_id, "preArbitrationId": case.reference}, 201)))
 
 
 @endpoint("POST", filing=True)
@@ -178,8 +181,8 @@ def accept(request, body, reference, case_number):
     claim = _case(case_number)
     wire.text(body, "memo", required=False, max_length=1000)
     _require_open(claim)
-    filing = state.accept(claim, client_reference=reference)
-    return _answered(filing, {"status": "ACCEPTED", "caseNumber": claim.claim_id})
+    return _answered(state.accept(claim, client_reference=reference,
+                                  respond=lambda _: ({"status": "ACCEPTED", "caseNumber": claim.claim_id}, 201)))
 
 
 @endpoint("POST", filing=True)
@@ -188,8 +191,8 @@ def recall(request, body, reference, case_number):
     claim = _case(case_number)
     wire.text(body, "memo", required=False, max_length=1000)
     _require_open(claim)
-    filing = state.withdraw(claim, client_reference=reference)
-    return _answered(filing, {"status": "RECALLED", "caseNumber": claim.claim_id})
+    return _answered(state.withdraw(claim, client_reference=reference,
+                                    respond=lambda _: ({"status": "RECALLED", "caseNumber": claim.claim_id}, 201)))
 
 
 @endpoint("GET")
