@@ -85,6 +85,9 @@ class NetworkMessage(models.Model):
     raw = models.JSONField(default=dict, blank=True)
     received = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Which of the network's apply lanes drains it (cases/services/network_inbound.py, `lane_for`):
+    # taken from the claim id, so the items of one case share a lane and are applied in order.
+    lane = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["received", "id"]
@@ -92,6 +95,9 @@ class NetworkMessage(models.Model):
         indexes = [
             models.Index(fields=["state", "received"], name="netmessage_state_idx",
                          condition=~models.Q(state="applied")),
+            # A lane's drain: its waiting items, oldest first.
+            models.Index(fields=["network", "lane", "id"], name="netmessage_lane_waiting_idx",
+                         condition=models.Q(state="received")),
         ]
 
     def __str__(self):

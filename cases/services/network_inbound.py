@@ -22,14 +22,15 @@ each network with a registered gateway:
    in order, each in its own savepoint. An item whose case is unknown, closed or in a
    status the step does not fit is kept `unmatched` (one for an unknown claim is applied after
    all once a case learns that claim id: `messages_for_new_claims`); an error applying it keeps
-   it `failed`, with
-   the reason, for a supervisor. A document that breaks the rules (type by content: PDF, JPEG or
-   TIFF; at most NETWORK_DOCUMENT_MAX_BYTES) is not added to the case; the case still moves (the
-   network's step happened) and the message names the refused file. One drain of a network's
-   stored items runs at a time (a PostgreSQL advisory lock), oldest first, so a case's items are
-   applied in the order the network sent them. The scheduled poll hands this step to another
-   worker process (`cases.apply_network_messages`) and reads the next page meanwhile; called
-   directly (`networks_poll()`), or with the broker down, the poll applies them itself.
+   it `failed`, with the reason, for a supervisor. A document that breaks the rules (type by
+   content: PDF, JPEG or TIFF; at most NETWORK_DOCUMENT_MAX_BYTES) is not added to the case; the
+   case still moves (the network's step happened) and the message names the refused file. A
+   network's stored items are drained in APPLY_LANES lanes by the claim id they name, one drain
+   per lane at a time (a PostgreSQL advisory lock), oldest first: a case's items are applied in
+   the order the network sent them, other cases' items alongside. The scheduled poll hands this
+   step to other worker processes (`cases.apply_network_messages`, one task per lane) and reads
+   the next page meanwhile; called directly (`networks_poll()`), or with the broker down, the poll
+   applies them itself.
 5. **Again** while a read brought new items (a queue longer than the network's page), up to
    POLL_ROUNDS reads. One poll of a network runs at a time (a PostgreSQL advisory lock): a second
    one, started by the schedule while the first drains a long queue, returns at once instead of
@@ -73,6 +74,11 @@ DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/tiff"})
 APPLY_BATCH = 500
 DRAIN_BATCHES = 100  # batches one drain applies at most (50,000 items); the next poll drains the rest
 POLL_ROUNDS = 50  # reads per poll while each brings new items
+# A network's stored items are drained in this many lanes, each by one worker process at a time:
+# an item's lane comes from its claim id, so one case's items share a lane and keep their order,
+# while other cases' items are applied alongside. Stored with each item: lowering it needs the
+# waiting items' lanes computed again (a data migration), or those beyond the count wait forever.
+APPLY_LANES = 2
 # The steps applied set-based for a batch (cases_transition_many, cases/services/transitions.py:
 # each case as case_transition moves it, liability and letters included).
 SET_BASED = frozenset(TRANSITION_FOR_KIND.values())
@@ -103,11 +109,17 @@ def _store_document(network: str, document) -> dict:
             "size": len(document.content), "sha256": digest, "path": path}
 
 
+def lane_for(claim_id: str) -> int:
+    """The apply lane of an item naming `claim_id` (the same for every item of the claim)."""
+    return zlib.crc32(claim_id.encode("utf-8")) % APPLY_LANES
+
+
 def _message(network: str, item: InboundItem) -> NetworkMessage:
     kind = item.kind if item.kind in NetworkMessageKind.values else ""
+    claim_id = (item.claim_id or "")[:64]
     return NetworkMessage(
         network=network, message_id=str(item.message_id)[:128], queue=(item.queue or "")[:64], kind=kind,
-        claim_id=(item.claim_id or "")[:64], client_reference=(item.client_reference or "")[:40],
+        claim_id=claim_id, lane=lane_for(claim_id), client_reference=(item.client_reference or "")[:40],
         network_case_id=(item.network_case_id or "")[:64], amount=item.amount_minor,
         currency=(item.currency or "")[:3], reason=(item.reason or "")[:1000],
         documents=[_store_document(network, d) for d in item.documents],
@@ -178,10 +190,11 @@ def _waiting(network: str):
 
 
 def _hand_off(network: str) -> bool:
-    """The stored items to a worker process of their own (False: the broker is down)."""
+    """The stored items to worker processes of their own, one drain per lane (False: the broker is
+    down for one of them; the poll then drains what is left itself)."""
     from cases.tasks.networks import apply_network_messages
 
-    return outbox.enqueue(apply_network_messages, network)
+    return all([outbox.enqueue(apply_network_messages, network, lane) for lane in range(APPLY_LANES)])
 
 
 @contextlib.contextmanager
@@ -243,18 +256,24 @@ def _poll_round(network: str, gateway, counts, apply_stored) -> bool:
         apply_stored(fresh)
 
 
-def messages_apply_waiting(network: str) -> dict[str, int]:
-    """Apply every stored item of `network` waiting (state `received`), oldest first, APPLY_BATCH
-    at a time, up to DRAIN_BATCHES batches (the next poll drains the rest). One drain per network
-    at a time (PostgreSQL advisory lock), so a case's items are applied in the order they were
-    stored even when several pages were handed off at once. A drain that finds the lock taken
-    returns; the one holding it looks again after letting it go, so items stored meanwhile are not
-    left for the next poll."""
+def messages_apply_waiting(network: str, lane: int | None = None) -> dict[str, int]:
+    """Apply the stored items of `network` waiting (state `received`) in `lane` (None: every lane,
+    one after the other), oldest first, APPLY_BATCH at a time, up to DRAIN_BATCHES batches (the
+    next poll drains the rest). One drain per lane at a time (PostgreSQL advisory lock), so a
+    case's items are applied in the order they were stored even when several pages were handed off
+    at once. A drain that finds the lock taken returns; the one holding it looks again after
+    letting it go, so items stored meanwhile are not left for the next poll."""
+    if lane is None:
+        counts = defaultdict(int)
+        for each in range(APPLY_LANES):
+            for state, n in messages_apply_waiting(network, each).items():
+                counts[state] += n
+        return dict(counts)
     counts = defaultdict(int)
-    waiting = _waiting(network)
+    waiting = _waiting(network).filter(lane=lane)
     batches = 0
     while batches < DRAIN_BATCHES:
-        with _advisory_lock(f"network_apply:{network}") as held:
+        with _advisory_lock(f"network_apply:{network}:{lane}") as held:
             if not held:
                 break
             while batches < DRAIN_BATCHES and (ids := list(waiting.order_by("id").values_list("pk", flat=True)

@@ -3,8 +3,8 @@
 `send_network_submissions` is enqueued after the commit that wrote the submissions, and by the
 outbox relay for every due one (retries, a broker that was down, a worker that died); see
 cases/services/network_submissions.py for why running it twice files nothing twice.
-`apply_network_messages` is enqueued by the poll for each page it stored; a lost message costs a
-delay (the next poll applies what is waiting), never an item.
+`apply_network_messages` is enqueued by the poll for each page it stored, once per apply lane; a
+lost message costs a delay (the next poll applies what is waiting), never an item.
 """
 
 from celery import shared_task
@@ -23,9 +23,10 @@ def poll_networks() -> dict:
 
 
 @shared_task(name="cases.apply_network_messages")
-def apply_network_messages(network: str) -> dict[str, int]:
-    """The items a poll stored, applied while the poll reads on (one drain per network at a time)."""
-    return network_inbound.messages_apply_waiting(network)
+def apply_network_messages(network: str, lane: int | None = None) -> dict[str, int]:
+    """The items a poll stored in one apply lane (None: all), applied while the poll reads on (one
+    drain per lane at a time)."""
+    return network_inbound.messages_apply_waiting(network, lane)
 
 
 outbox.register_relay(outbox.Relay(

@@ -206,7 +206,8 @@ def test_the_scheduled_poll_hands_what_it_stored_to_the_apply_task(program, netw
 
     assert poll_networks() == {"mastercard": {"read": 3, "acknowledged": 3}}
     assert [call for call in sent.calls if call[0] == "cases.apply_network_messages"] == [
-        ("cases.apply_network_messages", ("mastercard",))] * 2  # one per page read
+        ("cases.apply_network_messages", ("mastercard", 0)),
+        ("cases.apply_network_messages", ("mastercard", 1))] * 2  # one per lane for each page read
     assert network.queue == []
     assert set(NetworkMessage.objects.values_list("state", flat=True)) == {"received"}
 
@@ -232,3 +233,49 @@ def test_a_drain_applies_a_case_s_items_in_order_across_its_batches(program, net
 
     assert networks_poll()["mastercard"] == {"read": 2, "applied": 1, "unmatched": 1, "acknowledged": 2}
     assert dict(NetworkMessage.objects.values_list("message_id", "state")) == {"B-1": "applied", "B-2": "unmatched"}
+
+
+def test_a_claim_s_items_share_an_apply_lane_and_each_lane_drains_only_its_own(program, network):
+    """Two lanes drain a network's items side by side (one worker process each); a case's items
+    carry its claim id, so they share a lane and keep their order."""
+    from cases.tasks.networks import apply_network_messages
+
+    cases = [filed_and_acknowledged(program) for _ in range(6)]
+    lanes = {case.pk: inbound.lane_for(case.network_claim_id) for case in cases}
+    assert set(lanes.values()) == {0, 1}, "six claim ids fall in both lanes"
+    for index, case in enumerate(cases):
+        network.push("representment", case.network_claim_id, message_id=f"L-{index}", amount_minor=100,
+                     currency="USD")
+        network.push("ruling_merchant", case.network_claim_id, message_id=f"L-{index}-late")  # fits only first
+    inbound.messages_store("mastercard", network.read_queues())
+    assert {(m.claim_id, m.lane) for m in NetworkMessage.objects.all()} == {
+        (case.network_claim_id, lanes[case.pk]) for case in cases}
+
+    in_lane_1 = list(lanes.values()).count(1)
+    assert apply_network_messages("mastercard", 1) == {"applied": in_lane_1, "unmatched": in_lane_1}
+    for case in Case.objects.filter(pk__in=lanes):
+        assert case.status == ("chargeback_represented" if lanes[case.pk] == 1 else "chargeback_filed")
+
+    assert apply_network_messages("mastercard", 0) == {"applied": 6 - in_lane_1, "unmatched": 6 - in_lane_1}
+    assert set(Case.objects.filter(pk__in=lanes).values_list("status", flat=True)) == {"chargeback_represented"}
+    assert set(NetworkMessage.objects.filter(message_id__endswith="-late").values_list("state", flat=True)) == {
+        "unmatched"}
+
+
+def test_the_lanes_migration_gives_waiting_items_the_lane_of_their_claim(program):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("cases.migrations.0016_network_message_lanes")
+    claim_ids = [str(700000 + n) for n in range(8)]
+    NetworkMessage.objects.bulk_create(
+        [NetworkMessage(network="visa", message_id=f"M-{c}", kind="representment", claim_id=c) for c in claim_ids]
+        + [NetworkMessage(network="visa", message_id="M-done", kind="representment", claim_id=claim_ids[1],
+                          state="applied")])
+
+    migration.lanes_of_waiting_items(apps, None)
+
+    lanes = dict(NetworkMessage.objects.exclude(state="applied").values_list("claim_id", "lane"))
+    assert lanes == {c: inbound.lane_for(c) for c in claim_ids} and set(lanes.values()) == {0, 1}
+    assert NetworkMessage.objects.get(message_id="M-done").lane == 0  # applied: left as it was
