@@ -165,7 +165,7 @@ def chargebacks(request, claim_id):
     documents = wire.check_documents(wire.mastercom_attachment(body.get("fileAttachment")), packaging.MASTERCARD)
     if state.issuer_chargeback(claim) is not None:
         raise BadRequest(f"Claim {claim.claim_id} already holds a first chargeback.", "DUPLICATE_CHARGEBACK")
-    if not state.is_open(claim):
+    if not state.is_open(claim, filed=False):  # no chargeback: only the issuer can have closed it
         raise BadRequest(f"Claim {claim.claim_id} is closed.", "CLAIM_CLOSED")
 
     def respond(filing: SimFiling) -> tuple[dict, int]:

@@ -131,10 +131,8 @@ def merchant_document() -> dict:
 # --- claims --------------------------------------------------------------------------------------
 
 def claim_or_existing(network: str, transaction_ref: str, amount_minor: int, currency: str) -> tuple[SimClaim, bool]:
-    """(claim, created): one claim per transaction, as Mastercom refuses a duplicate claim."""
-    existing = SimClaim.objects.filter(network=network, transaction_ref=transaction_ref).first()
-    if existing:
-        return existing, False
+    """(claim, created): one claim per transaction, as Mastercom refuses a duplicate claim. Most
+    calls open a new claim: the INSERT is tried first, and the unique constraint finds the other."""
     try:
         with atomic():
             claim = SimClaim.objects.create(network=network, transaction_ref=transaction_ref, claim_id=new_id(),
@@ -145,11 +143,14 @@ def claim_or_existing(network: str, transaction_ref: str, amount_minor: int, cur
         return SimClaim.objects.get(network=network, transaction_ref=transaction_ref), False
 
 
-def is_open(claim: SimClaim, now=None) -> bool:
+def is_open(claim: SimClaim, now=None, *, filed: bool = True) -> bool:
+    """Whether the claim is open. `filed=False`: the caller knows the claim holds no accepted
+    chargeback of the issuer, so no answer of the network can have closed it (the network answers
+    filings; a case filing needs the chargeback), only the issuer."""
     now = now or timezone.now()
     if claim.closed_by:
         return False
-    if getattr(claim, "created", False):  # opened by this request: nothing can have closed it
+    if not filed or getattr(claim, "created", False):  # opened by this request: nothing can have closed it
         return True
     return not claim.answers.filter(closes_claim=True, available_at__lte=now).exists()
 

@@ -78,8 +78,8 @@ def _answered(filing: SimFiling) -> JsonResponse:
     return JsonResponse(filing.response, status=filing.status_code)
 
 
-def _require_open(claim: SimClaim) -> None:
-    if not state.is_open(claim):
+def _require_open(claim: SimClaim, *, filed: bool = True) -> None:
+    if not state.is_open(claim, filed=filed):
         raise BadRequest(f"Case {claim.claim_id} is closed.", "CASE_CLOSED", 409)
 
 
@@ -118,8 +118,9 @@ def dispute(request, body, reference, case_number):
     if not isinstance(questionnaire, dict) or not questionnaire:
         raise BadRequest("questionnaire must hold the dispute questionnaire's answers.", "INVALID_FIELD")
     documents = _attachments(body)
-    _require_open(claim)
-    if state.issuer_chargeback(claim) is not None:
+    chargeback = state.issuer_chargeback(claim)
+    _require_open(claim, filed=chargeback is not None)
+    if chargeback is not None:
         raise BadRequest(f"Case {claim.claim_id} already holds a dispute.", "DUPLICATE_DISPUTE", 409)
 
     def respond(filing: SimFiling) -> tuple[dict, int]:
