@@ -98,6 +98,11 @@ class NetworkMessage(models.Model):
             # A lane's drain: its waiting items, oldest first.
             models.Index(fields=["network", "lane", "id"], name="netmessage_lane_waiting_idx",
                          condition=models.Q(state="received")),
+            # The items kept for a claim no case knew yet, looked up by every send task that
+            # records new claim ids (network_inbound.messages_for_new_claims): a few rows, never a
+            # scan of the items whose case is not set yet.
+            models.Index(fields=["network", "claim_id"], name="netmessage_unmatched_claim_idx",
+                         condition=models.Q(state="unmatched", case__isnull=True)),
         ]
 
     def __str__(self):
