@@ -72,6 +72,22 @@ def _cpu(pid: int) -> float:
         return 0.0
 
 
+def _exited_children_cpu(pid: int) -> float:
+    """CPU seconds of the children `pid` has waited for (user + system), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[13]) + int(fields[14])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _tree(pid: int) -> list[int]:
     """`pid` and its descendants."""
     parents = {}
@@ -91,8 +107,10 @@ def _tree(pid: int) -> list[int]:
 
 class CpuMeter:
     """CPU seconds each part of the run used between two readings: this process (filing, the
-    schedule, watching), the workers, the simulator, and the PostgreSQL backends of the run's
-    databases. Wall-clock rates on a shared machine depend on its load; CPU per item does not."""
+    schedule, watching), the workers, the simulator, and PostgreSQL: the backends of the run's
+    databases and the server's children that ended meanwhile (backends that disconnected, parallel
+    query workers, autovacuum; of every database on the server). Wall-clock rates on a shared
+    machine depend on its load; CPU per item does not."""
 
     def __init__(self, parts: dict[str, tuple[int, bool]], databases: list[str]):
         self.parts, self.databases = parts, databases  # name: (pid, with its descendants)
@@ -107,7 +125,11 @@ class CpuMeter:
     def read(self) -> dict[str, dict[int, float]]:
         reading = {name: {p: _cpu(p) for p in (_tree(pid) if tree else [pid])}
                    for name, (pid, tree) in self.parts.items()}
-        reading["postgres"] = {p: _cpu(p) for p in self._backends()}
+        backends = self._backends()
+        reading["postgres"] = {p: _cpu(p) for p in backends}
+        server = _parent(backends[0]) if backends else None
+        if server:
+            reading["postgres"][-server] = _exited_children_cpu(server)
         return reading
 
     @staticmethod
@@ -383,14 +405,18 @@ class Celery:
 
         # This process enqueues (the filings' send tasks, the schedule) to the run's own queue:
         # the app reads its configuration from these settings the first time it is used.
-        settings.CELERY_BROKER_URL, settings.CELERY_TASK_DEFAULT_QUEUE = BROKER_URL, self.queue
+        from disputes_site.settings import celery_queues
+
+        settings.CELERY_BROKER_URL = BROKER_URL
+        for name, value in celery_queues(self.queue).items():
+            setattr(settings, name, value)
         settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
         if app.conf.broker_url != BROKER_URL:
             raise SystemExit(f"the Celery app was configured before the networks phase ({app.conf.broker_url})")
         for index in range(self.workers):
             log_file = open(self.folder / f"worker-{index}.log", "ab")  # noqa: SIM115 - closed with the process
             self.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "disputes_site", "worker", "-Q", self.queue,
+                [sys.executable, "-m", "celery", "-A", "disputes_site", "worker", "-Q", f"{self.queue},{self.queue}.inbound",
                  "--concurrency", str(self.concurrency), "--hostname", f"netbench{index}-{self.queue}@%h",
                  "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
                 cwd=ROOT, env=self.env, stdout=log_file, stderr=log_file, start_new_session=True))

@@ -261,16 +261,35 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # costs up to a second per task, so a burst of tasks queued up behind the beat schedules.
         "polling_interval": float(os.environ.get("CELERY_FILESYSTEM_POLL_SECONDS", "0.1")),
     }
+
+
+def celery_queues(default: str) -> dict:
+    """The queues and routes of a deployment whose default queue is `default`.
+
+    - Letters render a PDF each (a few hundred milliseconds) and wait on a mail server: they go to
+      `<default>.letters`, so a burst of letters (or a mail server that is down) never holds
+      webhooks, network filings or the relay behind it.
+    - What the networks send back (the queue poll, and the apply of what it stored) goes to
+      `<default>.inbound`: a bulk filing puts hundreds of send tasks in the default queue, and the
+      networks' answers (representments, with the issuer's response clock running) do not wait
+      behind all of them; a worker consuming several queues takes from each in turn.
+
+    A worker started without -Q consumes every queue; production runs a worker per queue or set of
+    queues (docs/operations.md)."""
+    letters, inbound = f"{default}.letters", f"{default}.inbound"
+    return {
+        "CELERY_TASK_DEFAULT_QUEUE": default, "CELERY_LETTERS_QUEUE": letters, "CELERY_NETWORK_INBOUND_QUEUE": inbound,
+        "CELERY_TASK_QUEUES": tuple(Queue(name, Exchange(name), routing_key=name) for name in (default, letters, inbound)),
+        "CELERY_TASK_ROUTES": {
+            "cases.send_letters": {"queue": letters, "routing_key": letters},
+            "cases.poll_networks": {"queue": inbound, "routing_key": inbound},
+            "cases.apply_network_messages": {"queue": inbound, "routing_key": inbound},
+        },
+    }
+
+
 # One queue name per deployment; a test run sets its own so it never takes another run's messages.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "disputes")
-# Letters render a PDF each (a few hundred milliseconds) and wait on a mail server: they go to a queue
-# of their own, so a burst of letters (or a mail server that is down) never holds webhooks, network
-# filings or the relay behind it. A worker started without -Q consumes both queues; production runs
-# one worker per queue (docs/operations.md).
-CELERY_LETTERS_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}.letters"
-CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name)
-                           for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_LETTERS_QUEUE))
-CELERY_TASK_ROUTES = {"cases.send_letters": {"queue": CELERY_LETTERS_QUEUE, "routing_key": CELERY_LETTERS_QUEUE}}
+globals().update(celery_queues(os.environ.get("CELERY_QUEUE", "disputes")))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

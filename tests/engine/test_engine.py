@@ -35,17 +35,20 @@ def test_celery_app_is_configured_from_settings_for_safe_redelivery():
         assert name in app.tasks
 
 
-def test_letters_have_a_queue_of_their_own_that_a_plain_worker_also_consumes():
-    """A burst of letters (a PDF each, a mail server) never holds webhooks or filings behind it."""
+def test_letters_and_network_answers_have_queues_of_their_own_that_a_plain_worker_also_consumes():
+    """A burst of letters (a PDF each, a mail server) never holds webhooks or filings behind it, and
+    a bulk filing's send tasks never hold the networks' answers behind them."""
     from django.conf import settings
 
     default, letters = settings.CELERY_TASK_DEFAULT_QUEUE, settings.CELERY_LETTERS_QUEUE
-    assert letters == f"{default}.letters"
-    assert set(app.amqp.queues) == {default, letters}  # what `celery worker` without -Q consumes
+    inbound = settings.CELERY_NETWORK_INBOUND_QUEUE
+    assert (letters, inbound) == (f"{default}.letters", f"{default}.inbound")
+    assert set(app.amqp.queues) == {default, letters, inbound}  # what `celery worker` without -Q consumes
     route = app.amqp.router.route({}, "cases.send_letters", args=[[1]])
     assert route["queue"].name == letters
-    for name in ("cases.deliver_webhooks", "cases.send_network_submissions", "cases.relay_outbox",
-                 "cases.poll_networks"):
+    for name in ("cases.poll_networks", "cases.apply_network_messages"):
+        assert app.amqp.router.route({}, name, args=[])["queue"].name == inbound, name
+    for name in ("cases.deliver_webhooks", "cases.send_network_submissions", "cases.relay_outbox"):
         assert app.amqp.router.route({}, name, args=[[1]])["queue"].name == default, name
 
 

@@ -61,7 +61,7 @@ class Engine:
         return process
 
     def worker(self, concurrency: int = 2, name: str = "worker") -> subprocess.Popen:
-        queues = f"{self.queue},{self.queue}.letters"  # the run's queue and its letters queue (settings)
+        queues = f"{self.queue},{self.queue}.letters,{self.queue}.inbound"  # the run's queues (settings)
         return self._start(name, ["worker", "--pool", "prefork", "--concurrency", str(concurrency), "-Q", queues,
                                   "--without-mingle", "--without-gossip", "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h",
                                   "--loglevel", "INFO"], "ready.")
