@@ -63,20 +63,13 @@ def load() -> str:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu(pid: int) -> float:
-    """CPU seconds (user + system) of one process, 0 when it is gone."""
+def _cpu(pid: int, *, exited_children: bool = False) -> float:
+    """CPU seconds (user + system) of one process, or of the children it has waited for; 0 when
+    it is gone."""
+    first = 13 if exited_children else 11  # utime, stime; cutime, cstime (proc(5))
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / _TICK
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _exited_children_cpu(pid: int) -> float:
-    """CPU seconds of the children `pid` has waited for (user + system), 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[13]) + int(fields[14])) / _TICK
+        return (int(fields[first]) + int(fields[first + 1])) / _TICK
     except (OSError, IndexError, ValueError):
         return 0.0
 
@@ -129,7 +122,7 @@ class CpuMeter:
         reading["postgres"] = {p: _cpu(p) for p in backends}
         server = _parent(backends[0]) if backends else None
         if server:
-            reading["postgres"][-server] = _exited_children_cpu(server)
+            reading["postgres"][-server] = _cpu(server, exited_children=True)
         return reading
 
     @staticmethod
