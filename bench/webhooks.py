@@ -150,9 +150,11 @@ def run(report: Report, server_env: dict[str, str], *, deliveries: int, runs: in
         connection.close()
         log(f"webhooks: {deliveries:,} due deliveries written; starting worker and beat")
         started = time.monotonic()
-        # The webhook worker consumes the default queue only, as in production; letters have their own.
+        # The worker consumes the default queue and the networks' answers, as in production
+        # (docs/operations.md); letters have their own.
         worker = procs.start("worker", [sys.executable, "-m", "celery", "-A", "disputes_site", "worker",
-                                        "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel", "WARNING"])
+                                        "-Q", f"{queue},{queue}.inbound", "--without-mingle", "--without-gossip",
+                                        "--loglevel", "WARNING"])
         procs.start("beat", [sys.executable, "-m", "celery", "-A", "disputes_site", "beat", "--loglevel", "WARNING",
                              "--pidfile", "", "--schedule", str(DATA_DIR / "beat-schedule")])
         sampler = RssSampler(worker.pid)

@@ -202,14 +202,15 @@ def batched_enqueue(chunk: int = 50):
             batch.flush()
 
 
-def lock_rows(queryset: QuerySet) -> QuerySet:
-    """`queryset` locked for this transaction, skipping rows another transaction holds.
+def lock_rows(queryset: QuerySet, *, skip_locked: bool = True) -> QuerySet:
+    """`queryset` locked for this transaction, skipping rows another transaction holds (or, with
+    `skip_locked=False`, waiting for them).
 
     Only the outbox table's own rows are locked (`of=("self",)`), never a joined case or endpoint.
     SQLite has no row locks; its IMMEDIATE transactions hold the whole database instead.
     """
     if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True, of=("self",))
+        return queryset.select_for_update(skip_locked=skip_locked, of=("self",))
     return queryset
 
 
@@ -247,10 +248,7 @@ def take(queryset: QuerySet, ids, token: str | None = None, *, lease_seconds: in
     if token:
         mine |= Q(next_attempt_at=datetime.fromisoformat(token))
     with transaction.atomic():
-        handed = queryset.filter(mine, pk__in=list(ids)).order_by("pk")
-        if connection.features.has_select_for_update:
-            handed = handed.select_for_update(of=("self",))
-        rows = list(handed)
+        rows = list(lock_rows(queryset.filter(mine, pk__in=list(ids)).order_by("pk"), skip_locked=False))
         if rows:
             until = _lease_until(now, lease_seconds)
             queryset.model._default_manager.filter(pk__in=[row.pk for row in rows]).update(next_attempt_at=until)
