@@ -114,9 +114,10 @@ def _case_lifecycle(claim: SimClaim, visible: list[SimFiling], answers: list[Sim
 def claim_detail_json(claim: SimClaim) -> dict:
     """ClaimDetail from two queries: the claim's filings and its answers already due."""
     now = timezone.now()
-    filings = list(claim.filings.order_by("created_at", "pk"))
+    # A claim holds a handful of rows: they are put in order here rather than by the queries.
+    filings = sorted(claim.filings.all(), key=lambda f: (f.created_at, f.pk))
     visible = [f for f in filings if f.visible_at is None or f.visible_at <= now]
-    answers = list(claim.answers.filter(available_at__lte=now).order_by("available_at", "pk"))
+    answers = sorted(claim.answers.filter(available_at__lte=now), key=lambda a: (a.available_at, a.pk))
     is_open = not claim.closed_by and not any(a.closes_claim for a in answers)
     last = max([claim.updated_at, *[a.available_at for a in answers]])
     return {
@@ -192,8 +193,8 @@ def reversal(request, claim_id, chargeback_id):
 
 @endpoint("GET")
 def chargeback_documents(request, claim_id, chargeback_id):
-    answer = SimAnswer.objects.filter(network=NETWORK, claim__claim_id=claim_id, item_id=chargeback_id,
-                                      available_at__lte=timezone.now()).first()
+    answer = next(iter(SimAnswer.objects.filter(network=NETWORK, claim__claim_id=claim_id, item_id=chargeback_id,
+                                                 available_at__lte=timezone.now())[:1]), None)
     if answer is None or not answer.documents:
         _claim(claim_id)  # an unknown claim is named as such
         raise BadRequest("No documents for this chargeback.", "DOCUMENT_NOT_FOUND", 404)

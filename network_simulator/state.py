@@ -161,7 +161,9 @@ def visible_filings(claim: SimClaim, now=None):
 
 
 def issuer_chargeback(claim: SimClaim) -> SimFiling | None:
-    return claim.filings.filter(kind="chargeback", filed_by="I", accepted=True).order_by("-pk").first()
+    # A claim holds one or two chargebacks: the latest is picked here, so the query (on every
+    # filing) needs no ORDER BY.
+    return max(claim.filings.filter(kind="chargeback", filed_by="I", accepted=True), key=lambda f: f.pk, default=None)
 
 
 def open_case(claim: SimClaim, now=None) -> SimFiling | None:
@@ -175,8 +177,8 @@ def find_filing(network: str, client_reference: str) -> SimFiling | None:
         return None
     # The unique index on (network, client_reference) is partial (references not empty): naming its
     # condition lets SQLite use it, instead of scanning every filing on each lookup.
-    return (SimFiling.objects.filter(network=network, client_reference=client_reference)
-            .exclude(client_reference="").select_related("claim").first())
+    return next(iter(SimFiling.objects.filter(network=network, client_reference=client_reference)
+                     .exclude(client_reference="").select_related("claim")[:1]), None)
 
 
 def stored_answer(network: str, client_reference: str) -> tuple[dict, int] | None:

@@ -76,7 +76,8 @@ def endpoints(errors: ErrorResponse, authenticate: Authenticate):
 
 def claim_or_404(network: str, claim_id: str, noun: str = "Claim") -> SimClaim:
     """The network's claim (a Mastercom claim, a VROL case), or a 404 naming it."""
-    claim = SimClaim.objects.filter(network=network, claim_id=claim_id).first()
+    # claim_id is unique: no ORDER BY to build or run (`first()` would add one).
+    claim = next(iter(SimClaim.objects.filter(network=network, claim_id=claim_id)[:1]), None)
     if claim is None:
         raise BadRequest(f"{noun} {claim_id} was not found.", f"{noun.upper()}_NOT_FOUND", 404)
     return claim
