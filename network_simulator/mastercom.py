@@ -193,8 +193,8 @@ def reversal(request, claim_id, chargeback_id):
 
 @endpoint("GET")
 def chargeback_documents(request, claim_id, chargeback_id):
-    answer = next(iter(SimAnswer.objects.filter(network=NETWORK, claim__claim_id=claim_id, item_id=chargeback_id,
-                                                 available_at__lte=timezone.now())[:1]), None)
+    answer = state.unique_row(SimAnswer.objects.filter(network=NETWORK, claim__claim_id=claim_id,
+                                                       item_id=chargeback_id, available_at__lte=timezone.now()))
     if answer is None or not answer.documents:
         _claim(claim_id)  # an unknown claim is named as such
         raise BadRequest("No documents for this chargeback.", "DOCUMENT_NOT_FOUND", 404)

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from cases.gateways import packaging
 from cases.gateways.base import Document, PackagingError
 from cases.money import exponent, is_currency
-from network_simulator import control
+from network_simulator import control, state
 from network_simulator.models import SimClaim
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,7 @@ def endpoints(errors: ErrorResponse, authenticate: Authenticate):
 
 def claim_or_404(network: str, claim_id: str, noun: str = "Claim") -> SimClaim:
     """The network's claim (a Mastercom claim, a VROL case), or a 404 naming it."""
-    # claim_id is unique: no ORDER BY to build or run (`first()` would add one).
-    claim = next(iter(SimClaim.objects.filter(network=network, claim_id=claim_id)[:1]), None)
+    claim = state.unique_row(SimClaim.objects.filter(network=network, claim_id=claim_id))
     if claim is None:
         raise BadRequest(f"{noun} {claim_id} was not found.", f"{noun.upper()}_NOT_FOUND", 404)
     return claim
