@@ -164,9 +164,9 @@ def chargebacks(request, claim_id):
     if answered is not None:
         return JsonResponse(answered[0], status=answered[1])
     documents = wire.check_documents(wire.mastercom_attachment(body.get("fileAttachment")), packaging.MASTERCARD)
-    if state.issuer_chargeback(claim) is not None:
-        raise BadRequest(f"Claim {claim.claim_id} already holds a first chargeback.", "DUPLICATE_CHARGEBACK")
-    if not state.is_open(claim, filed=False):  # no chargeback: only the issuer can have closed it
+    # Closed by the issuer? (Closed by an answer of the network, the claim holds a chargeback, which
+    # the filing's INSERT finds: state.ChargebackOnFile.)
+    if not state.is_open(claim, filed=False):
         raise BadRequest(f"Claim {claim.claim_id} is closed.", "CLAIM_CLOSED")
 
     def respond(filing: SimFiling) -> tuple[dict, int]:
@@ -175,8 +175,12 @@ def chargebacks(request, claim_id):
         return error_body(filing.reject_reason, "CHARGEBACK_REJECTED",
                           details=[{"name": "chargebackId", "value": filing.reference}]), 400
 
-    filing = state.file_chargeback(claim, client_reference=reference, amount_minor=amount, currency=currency,
-                                   reason_code=reason_code, message_text=message, documents=documents, respond=respond)
+    try:
+        filing = state.file_chargeback(claim, client_reference=reference, amount_minor=amount, currency=currency,
+                                       reason_code=reason_code, message_text=message, documents=documents,
+                                       respond=respond)
+    except state.ChargebackOnFile:
+        raise BadRequest(f"Claim {claim.claim_id} already holds a first chargeback.", "DUPLICATE_CHARGEBACK") from None
     return JsonResponse(filing.response, status=filing.status_code)
 
 

@@ -57,6 +57,10 @@ class SimFiling(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["network", "client_reference"], condition=~models.Q(client_reference=""),
                                     name="sim_filing_once_per_client_reference"),
+            # A claim takes one first chargeback of the issuer (a rejected one does not count): the
+            # INSERT finds a second one, so a filing needs no lookup first (state.file_chargeback).
+            models.UniqueConstraint(fields=["claim"], condition=models.Q(kind="chargeback", filed_by="I", accepted=True),
+                                    name="sim_one_issuer_chargeback_per_claim"),
         ]
 
     def __str__(self):

@@ -150,9 +150,10 @@ def claim_or_existing(network: str, transaction_ref: str, amount_minor: int, cur
 
 
 def is_open(claim: SimClaim, now=None, *, filed: bool = True) -> bool:
-    """Whether the claim is open. `filed=False`: the caller knows the claim holds no accepted
-    chargeback of the issuer, so no answer of the network can have closed it (the network answers
-    filings; a case filing needs the chargeback), only the issuer."""
+    """Whether the claim is open. `filed=False`: only whether the issuer closed it. That is the
+    whole answer for a claim without the issuer's accepted chargeback, as the network closes a
+    claim only by answering a filing (a case filing needs the chargeback); a first chargeback's
+    filing checks no more, since the INSERT refuses it on a claim that holds one (file_chargeback)."""
     now = now or timezone.now()
     if claim.closed_by:
         return False
@@ -231,21 +232,32 @@ def _answer(claim: SimClaim, filing: SimFiling | None, *, queue: str, kind: str,
 
 # --- the issuer's filings ------------------------------------------------------------------------
 
+class ChargebackOnFile(Exception):
+    """The claim already holds the issuer's first chargeback."""
+
+
 def file_chargeback(claim: SimClaim, *, client_reference: str, amount_minor: int, currency: str, reason_code: str,
                     message_text: str = "", documents=(), respond: Respond | None = None) -> SimFiling:
     """Record the issuer's first chargeback and schedule the acquirer's answer (the caller has
-    looked the client reference up; a concurrent twin is caught by the unique constraint)."""
+    looked the client reference up; a concurrent twin is caught by the unique constraint).
+    ChargebackOnFile when the claim holds one already: the constraint of one a claim refuses the
+    INSERT, so the common case, a claim's first chargeback, costs no lookup."""
     outcome = rules.chargeback_outcome(claim.network, amount_minor, reason_code)
-    with atomic():
-        filing = _create_filing(
-            respond, claim=claim, network=claim.network, kind="chargeback", client_reference=client_reference,
-            ref_num=new_id(10), amount_minor=amount_minor, currency=currency, reason_code=reason_code,
-            accepted=outcome.answer != rules.REJECTED, message_text=message_text[:100], documents=list(documents),
-            reject_reason=rules.REJECT_REASON if outcome.answer == rules.REJECTED else "",
-            status="REJECTED" if outcome.answer == rules.REJECTED else "OPEN")
-        # A concurrent twin stored first has its answer scheduled by its own request.
-        if filing.created and filing.accepted:
-            _schedule_chargeback_answer(claim, filing, outcome)
+    try:
+        with atomic():
+            filing = _create_filing(
+                respond, claim=claim, network=claim.network, kind="chargeback", client_reference=client_reference,
+                ref_num=new_id(10), amount_minor=amount_minor, currency=currency, reason_code=reason_code,
+                accepted=outcome.answer != rules.REJECTED, message_text=message_text[:100], documents=list(documents),
+                reject_reason=rules.REJECT_REASON if outcome.answer == rules.REJECTED else "",
+                status="REJECTED" if outcome.answer == rules.REJECTED else "OPEN")
+            # A concurrent twin stored first has its answer scheduled by its own request.
+            if filing.created and filing.accepted:
+                _schedule_chargeback_answer(claim, filing, outcome)
+    except IntegrityError:
+        if issuer_chargeback(claim) is not None:
+            raise ChargebackOnFile(claim.claim_id) from None
+        raise
     return filing
 
 

@@ -118,10 +118,9 @@ def dispute(request, body, reference, case_number):
     if not isinstance(questionnaire, dict) or not questionnaire:
         raise BadRequest("questionnaire must hold the dispute questionnaire's answers.", "INVALID_FIELD")
     documents = _attachments(body)
-    chargeback = state.issuer_chargeback(claim)
-    _require_open(claim, filed=chargeback is not None)
-    if chargeback is not None:
-        raise BadRequest(f"Case {claim.claim_id} already holds a dispute.", "DUPLICATE_DISPUTE", 409)
+    # Closed by the issuer? (A case the network's answer closed holds a dispute, which the filing's
+    # INSERT finds: state.ChargebackOnFile.)
+    _require_open(claim, filed=False)
 
     def respond(filing: SimFiling) -> tuple[dict, int]:
         if not filing.accepted:
@@ -129,9 +128,12 @@ def dispute(request, body, reference, case_number):
                     "errors": [{"code": "DISPUTE_REJECTED", "message": filing.reject_reason}]}, 422
         return {"status": "SUBMITTED", "caseNumber": claim.claim_id, "disputeId": filing.reference}, 201
 
-    return _answered(state.file_chargeback(
-        claim, client_reference=reference, amount_minor=amount, currency=currency, reason_code=reason_code,
-        message_text=str(questionnaire.get("summary", ""))[:100], documents=documents, respond=respond))
+    try:
+        return _answered(state.file_chargeback(
+            claim, client_reference=reference, amount_minor=amount, currency=currency, reason_code=reason_code,
+            message_text=str(questionnaire.get("summary", ""))[:100], documents=documents, respond=respond))
+    except state.ChargebackOnFile:
+        raise BadRequest(f"Case {claim.claim_id} already holds a dispute.", "DUPLICATE_DISPUTE", 409) from None
 
 
 def _escalate(request, body, reference, case_number, kind):
