@@ -1,10 +1,15 @@
 """The webhook-endpoint API (SPEC section 11): scope `manage`, problem+json for every bad input,
 tenancy by the key, the secret shown only at create and rotate."""
 
+import socket
+import threading
+import time
+
 import pytest
 from django.test import override_settings
 
 from cases.models import WebhookDelivery, WebhookEndpoint
+from cases.webhooks import urlguard
 from tests.api.conftest import assert_problem
 from tests.conftest import DoorClient
 from tests.factories import make_api_key, make_case
@@ -62,6 +67,32 @@ def test_malformed_json_and_non_object_bodies_are_400_or_422(api):
 @override_settings(WEBHOOK_ALLOW_PRIVATE_URLS=True)
 def test_private_and_http_urls_are_allowed_on_premises(api):
     assert api.post(BASE, {"url": "http://127.0.0.1:9/x"}).status_code == 201
+
+
+def test_a_host_that_resolves_to_a_private_address_is_refused(api, monkeypatch):
+    monkeypatch.setattr(urlguard.socket, "getaddrinfo",
+                        lambda host, port, **kw: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port))])
+    problem = assert_problem(api.post(BASE, {"url": "https://hooks.example.com/x"}), 422, "validation_error")
+    assert {(e["field"], e["code"]) for e in problem["errors"]} == {("url", "invalid_url")}
+
+
+def test_a_host_dns_does_not_answer_in_time_is_accepted_without_waiting_for_it(api, monkeypatch):
+    released = threading.Event()
+
+    def dropped_query(*args, **kwargs):  # the C library waits five seconds before it asks again
+        released.wait(10)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(urlguard.socket, "getaddrinfo", dropped_query)
+    monkeypatch.setattr(urlguard, "RESOLVE_SECONDS", 0.2)
+    started = time.monotonic()
+    try:
+        response = api.post(BASE, {"url": "https://hooks.example.com/x", "events": ["case.created"]})
+    finally:
+        waited = time.monotonic() - started
+        released.set()
+    assert response.status_code == 201, response.content  # checked again at every send
+    assert waited < 3
 
 
 def test_patch_validates_and_changes(api, created):
