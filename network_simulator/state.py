@@ -168,9 +168,8 @@ def visible_filings(claim: SimClaim, now=None):
 
 
 def issuer_chargeback(claim: SimClaim) -> SimFiling | None:
-    # A claim holds one or two chargebacks: the latest is picked here, so the query (on every
-    # filing) needs no ORDER BY.
-    return max(claim.filings.filter(kind="chargeback", filed_by="I", accepted=True), key=lambda f: f.pk, default=None)
+    """The issuer's accepted first chargeback: one a claim at most (a constraint of SimFiling)."""
+    return unique_row(claim.filings.filter(kind="chargeback", filed_by="I", accepted=True))
 
 
 def open_case(claim: SimClaim, now=None) -> SimFiling | None:
