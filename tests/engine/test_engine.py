@@ -6,7 +6,9 @@ import logging
 import time
 from datetime import timedelta
 
+import kombu.transport.pyamqp
 import pytest
+from celery import Celery
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from cases.models import Case, IdempotencyKey
 from cases.services import outbox
 from cases.tasks import maintenance
 from cases.tasks.schedules import SCHEDULES
+from disputes_site import filesystem_broker
 from disputes_site.celery import app
 from tests.factories import make_case
 
@@ -52,6 +55,13 @@ def test_letters_and_network_answers_have_queues_of_their_own_that_a_plain_worke
         assert app.amqp.router.route({}, name, args=[[1]])["queue"].name == default, name
 
 
+def _transport_of(settings_module) -> type:
+    """The kombu transport a Celery app configured from these settings connects with."""
+    configured = Celery("disputes_site")
+    configured.config_from_object(settings_module, namespace="CELERY")
+    return configured.connection_for_write().get_transport_cls()
+
+
 def test_default_broker_needs_no_server(monkeypatch, tmp_path):
     """With CELERY_BROKER_URL unset the real settings choose kombu's filesystem transport."""
     import importlib
@@ -69,8 +79,12 @@ def test_default_broker_needs_no_server(monkeypatch, tmp_path):
         # a message looked for every 0.1 s; a server broker keeps a prefetch of 1.
         assert fresh.CELERY_WORKER_PREFETCH_MULTIPLIER == 8
         assert fresh.CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] == 0.1
+        # Its transport writes a message whole before a worker can list it.
+        assert _transport_of(fresh) is filesystem_broker.Transport
         monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
-        assert importlib.reload(real).CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+        served = importlib.reload(real)
+        assert served.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+        assert _transport_of(served) is kombu.transport.pyamqp.Transport
     finally:
         monkeypatch.undo()
         importlib.reload(real)

@@ -1,0 +1,69 @@
+"""kombu's filesystem transport, with each message written whole before a worker can see it.
+
+The stock transport creates the message file under its final name and then writes the message into
+it. A worker that lists the folder in between moves the empty file away, fails to parse it and its
+consumer stops (kombu issue #1551): the message is lost and the worker takes nothing more. The
+network end-to-end suite met it on a CI run, with the worker, beat and gunicorn sharing one folder.
+
+Here a message is written to a temporary file in the same folder, under a name no queue matches,
+and renamed to its final name once complete; a rename within a folder is atomic, so a worker sees
+either no file or the whole message. An exchange's table of queues, which every publish reads, has
+the same gap when a process binds the first queue to it (kombu creates the file empty, then locks
+and writes it): it is created holding an empty table, whole, before kombu adds the queue under its
+lock. Everything else is kombu's. Used when CELERY_BROKER_URL is
+`filesystem://` (`make run`, the end-to-end suites); production runs RabbitMQ.
+"""
+
+import os
+import tempfile
+import uuid
+from time import monotonic
+
+from kombu.exceptions import ChannelError
+from kombu.transport import filesystem
+from kombu.utils.encoding import str_to_bytes
+from kombu.utils.json import dumps
+
+
+class Channel(filesystem.Channel):
+    def _put(self, queue, payload, **kwargs):
+        # The final name is kombu's own: workers take messages in the order of the names.
+        name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
+        partial = None
+        try:
+            fd, partial = tempfile.mkstemp(dir=self.data_folder_out, prefix="partial-", suffix=".part")
+            with os.fdopen(fd, "wb") as f:
+                f.write(str_to_bytes(dumps(payload)))
+            os.replace(partial, os.path.join(self.data_folder_out, name))
+        except OSError as exc:
+            if partial is not None and os.path.exists(partial):
+                os.unlink(partial)
+            raise ChannelError(f"Cannot add a message to {self.data_folder_out!r}") from exc
+
+
+    def _queue_bind(self, exchange, routing_key, pattern, queue):
+        self._create_exchange_table(exchange)
+        super()._queue_bind(exchange, routing_key, pattern, queue)
+
+    def _create_exchange_table(self, exchange) -> None:
+        """The exchange's file holding an empty table, unless it is there already; another
+        process creating it at the same moment is fine, since a link never replaces a file."""
+        table = self._exchange_file(exchange)
+        if table.exists():
+            return
+        self.control_folder.mkdir(exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=self.control_folder, prefix="partial-", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(str_to_bytes(dumps([])))
+            os.link(partial, table)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise ChannelError(f"Cannot create {table}") from exc
+        finally:
+            os.unlink(partial)
+
+
+class Transport(filesystem.Transport):
+    Channel = Channel
