@@ -401,6 +401,7 @@ class Celery:
         from disputes_site.settings import celery_queues
 
         settings.CELERY_BROKER_URL = BROKER_URL
+        settings.CELERY_BROKER_TRANSPORT = None  # the URL's (the filesystem broker's otherwise)
         for name, value in celery_queues(self.queue).items():
             setattr(settings, name, value)
         settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
