@@ -14,6 +14,7 @@ lock. Everything else is kombu's. Used when CELERY_BROKER_URL is
 `filesystem://` (`make run`, the end-to-end suites); production runs RabbitMQ.
 """
 
+import contextlib
 import os
 import tempfile
 import uuid
@@ -29,17 +30,11 @@ class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
         # The final name is kombu's own: workers take messages in the order of the names.
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
-        partial = None
         try:
-            fd, partial = tempfile.mkstemp(dir=self.data_folder_out, prefix="partial-", suffix=".part")
-            with os.fdopen(fd, "wb") as f:
-                f.write(str_to_bytes(dumps(payload)))
-            os.replace(partial, os.path.join(self.data_folder_out, name))
+            _write_then_move(self.data_folder_out, str_to_bytes(dumps(payload)),
+                             lambda partial: os.replace(partial, os.path.join(self.data_folder_out, name)))
         except OSError as exc:
-            if partial is not None and os.path.exists(partial):
-                os.unlink(partial)
             raise ChannelError(f"Cannot add a message to {self.data_folder_out!r}") from exc
-
 
     def _queue_bind(self, exchange, routing_key, pattern, queue):
         self._create_exchange_table(exchange)
@@ -52,16 +47,24 @@ class Channel(filesystem.Channel):
         if table.exists():
             return
         self.control_folder.mkdir(exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=self.control_folder, prefix="partial-", suffix=".part")
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(str_to_bytes(dumps([])))
-            os.link(partial, table)
+            _write_then_move(self.control_folder, str_to_bytes(dumps([])), lambda partial: os.link(partial, table))
         except FileExistsError:
             pass
         except OSError as exc:
             raise ChannelError(f"Cannot create {table}") from exc
-        finally:
+
+
+def _write_then_move(folder, content: bytes, move) -> None:
+    """`content` in a temporary file of `folder` (a name no queue or exchange matches), then
+    `move(its path)`; the temporary name is gone after, whatever happened."""
+    fd, partial = tempfile.mkstemp(dir=folder, prefix="partial-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        move(partial)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)
 
 

@@ -4,6 +4,7 @@ kombu's own transport creates the message file before writing it, so a consumer 
 folder in between reads an empty message and stops (disputes_site/filesystem_broker.py). Here a
 producer and a consumer share a folder as the web process and the worker do."""
 
+import os
 import threading
 import time
 import uuid
@@ -78,27 +79,29 @@ def test_a_consumer_racing_the_producer_gets_every_message_whole(tmp_path):
     assert not list(tmp_path.glob("*.part"))  # no partial file left behind
 
 
-def _look_while_writing(monkeypatch, folder, transport, module) -> tuple[str, object]:
-    """Publish one message, with a consumer taking from the queue at the moment the transport
-    writes it (inside its `dumps`); what that consumer got, and what is on the queue after."""
+def _look_while_writing(monkeypatch, folder, transport, step) -> tuple[str, object]:
+    """Publish one message, with a consumer taking from the queue at `step` of the transport's
+    write ((module, function name): the call is made after the look); what that consumer got, and
+    what is on the queue after."""
     options, name = _folders(folder), _queue_name()
     with (Connection("filesystem://", transport=transport, transport_options=options) as producer,
           Connection("filesystem://", transport=transport, transport_options=options) as consumer):
         outgoing, incoming = producer.SimpleQueue(name), consumer.SimpleQueue(name)
-        during, real_dumps = [], module.dumps
+        module, function = step
+        during, real = [], getattr(module, function)
 
-        def dumps_and_look(payload):
+        def look_then_call(*args, **kwargs):
             try:
                 during.append(incoming.get(block=False).payload)
             except incoming.Empty:
                 during.append("nothing yet")
             except ValueError as exc:  # an unparseable message, which a worker's consumer dies of
                 during.append(type(exc).__name__)
-            return real_dumps(payload)
+            return real(*args, **kwargs)
 
-        monkeypatch.setattr(module, "dumps", dumps_and_look)
+        monkeypatch.setattr(module, function, look_then_call)
         outgoing.put({"number": 1})
-        monkeypatch.setattr(module, "dumps", real_dumps)
+        monkeypatch.setattr(module, function, real)
         try:
             after = incoming.get(block=False).payload
         except incoming.Empty:
@@ -107,16 +110,17 @@ def _look_while_writing(monkeypatch, folder, transport, module) -> tuple[str, ob
 
 
 def test_a_message_being_written_is_not_on_the_queue_yet(monkeypatch, tmp_path):
-    from disputes_site import filesystem_broker
-
-    assert _look_while_writing(monkeypatch, tmp_path, Transport, filesystem_broker) == (
-        "nothing yet", {"number": 1})
+    """Looked at with the message written in full under its temporary name, just before the
+    rename that puts it on the queue."""
+    assert _look_while_writing(monkeypatch, tmp_path, Transport, (os, "replace")) == ("nothing yet", {"number": 1})
+    assert not list(tmp_path.glob("*.part"))
 
 
 def test_kombus_own_transport_hands_out_the_empty_file(monkeypatch, tmp_path):
-    """The failure this transport exists for, so the test above is known to be able to fail: the
-    consumer parses an empty file and the message is gone."""
-    assert _look_while_writing(monkeypatch, tmp_path, filesystem.Transport, filesystem) == (
+    """The failure this transport exists for, so the test above is known to be able to fail: looked
+    at as kombu serialises the message into the file it has already created, the consumer parses
+    an empty file and the message is gone."""
+    assert _look_while_writing(monkeypatch, tmp_path, filesystem.Transport, (filesystem, "dumps")) == (
         "JSONDecodeError", "lost")
 
 
