@@ -10,8 +10,10 @@ and renamed to its final name once complete; a rename within a folder is atomic,
 either no file or the whole message. An exchange's table of queues, which every publish reads, has
 the same gap when a process binds the first queue to it (kombu creates the file empty, then locks
 and writes it): it is created holding an empty table, whole, before kombu adds the queue under its
-lock. Everything else is kombu's. Used when CELERY_BROKER_URL is
-`filesystem://` (`make run`, the end-to-end suites); production runs RabbitMQ.
+lock. Everything else is kombu's.
+
+Used when CELERY_BROKER_URL is `filesystem://` (`make run`, the SQLite end-to-end suites; settings
+name it in CELERY_BROKER_TRANSPORT); production and CI's PostgreSQL suite run RabbitMQ.
 """
 
 import contextlib
