@@ -18,7 +18,6 @@ the public key behind the consumer key, as Mastercard keeps the certificate of e
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
+
+from cases.files import place_whole
 
 
 class SigningKeyError(Exception):
@@ -64,8 +65,8 @@ def load_private_key(path: str | os.PathLike, password: str = "") -> rsa.RSAPriv
 def ensure_sandbox_key(path: str | os.PathLike) -> Path:
     """Create a sandbox RSA key at `path` unless one is there; return the path.
 
-    Written to a temporary file and linked into place, so two processes starting together end up
-    with the same key (the second one's link fails and it uses the first one's file)."""
+    Placed whole (cases/files.py), so two processes starting together end up with the same key
+    (the second one's link fails and it uses the first one's file)."""
     path = Path(path)
     if path.exists():
         return path
@@ -73,17 +74,7 @@ def ensure_sandbox_key(path: str | os.PathLike) -> Path:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sandbox-key-")
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, pem)
-        os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-    finally:
-        os.unlink(tmp)
+    place_whole(path, pem)  # mode 0600, from its temporary file
     return path
 
 

@@ -59,7 +59,8 @@ def _transport_of(settings_module) -> type:
     """The kombu transport a Celery app configured from these settings connects with."""
     configured = Celery("disputes_site")
     configured.config_from_object(settings_module, namespace="CELERY")
-    return configured.connection_for_write().get_transport_cls()
+    with configured.connection_for_write() as conn:
+        return conn.get_transport_cls()
 
 
 def test_default_broker_needs_no_server(monkeypatch, tmp_path):

@@ -111,8 +111,8 @@ def _look_while_writing(monkeypatch, folder, transport, step) -> tuple[str, obje
 
 def test_a_message_being_written_is_not_on_the_queue_yet(monkeypatch, tmp_path):
     """Looked at with the message written in full under its temporary name, just before the
-    rename that puts it on the queue."""
-    assert _look_while_writing(monkeypatch, tmp_path, Transport, (os, "replace")) == ("nothing yet", {"number": 1})
+    link that puts it on the queue."""
+    assert _look_while_writing(monkeypatch, tmp_path, Transport, (os, "link")) == ("nothing yet", {"number": 1})
     assert not list(tmp_path.glob("*.part"))
 
 
