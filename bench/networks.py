@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.env import DATA_DIR, DB_NAME, ROOT, connect, database_url, drop_database, ensure_database, log
+from network_simulator.process import SimulatorProcess, stop_groups
 
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 PROGRAM = "bench_networks"
@@ -46,14 +44,7 @@ POLL_TARGET = 500  # items/s
 POLL_SECONDS = 1.0
 RELAY_SECONDS = 5.0
 ENDING = 2  # amounts ending in 02: a full representment with the merchant's PDF (network_simulator/rules.py)
-CONSUMER_KEY = "bench-consumer-key"
 FINAL_STATUS = "chargeback_represented"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load() -> str:
@@ -133,81 +124,20 @@ class CpuMeter:
 
 # --- the simulator -------------------------------------------------------------------------------
 
-@dataclass
-class Simulator:
-    """`run_network_simulator` on a free loopback port, its database and key in `folder`."""
+class Simulator(SimulatorProcess):
+    """`run_network_simulator` on a free loopback port (network_simulator/process.py), answering at
+    once, its database and key in `folder` (or a PostgreSQL database of its own, `postgres`)."""
 
-    folder: Path
-    workers: int = 2
-    postgres: str = ""  # a PostgreSQL database name of its own, instead of SQLite
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
+    def __init__(self, folder: Path, *, workers: int = 2, postgres: str = ""):
+        super().__init__(folder, delay=0, window=0, workers=workers,
+                         database_url=database_url(postgres) if postgres else "")
+        self.postgres = postgres
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def database(self) -> Path:
-        return self.folder / "simulator.sqlite3"
-
-    def env(self) -> dict[str, str]:
-        """What a process of the case system needs to reach it (and the simulator itself)."""
-        return {"NETWORK_SIMULATOR": "1", "NETWORK_SIMULATOR_URL": self.url, "NETWORK_SIMULATOR_PORT": str(self.port),
-                "NETWORK_SIMULATOR_DELAY": "0", "NETWORK_SIMULATOR_WINDOW": "0",
-                "NETWORK_SIMULATOR_DATABASE": str(self.database),
-                "MASTERCOM_BASE_URL": f"{self.url}/mastercom", "VROL_BASE_URL": f"{self.url}/vrol",
-                "MASTERCOM_CONSUMER_KEY": CONSUMER_KEY, "MASTERCOM_SIGNING_KEY_FILE": str(self.folder / "mastercom.pem"),
-                "MASTERCOM_SIGNING_KEY_PASSWORD": "", "MASTERCOM_PROGRAM_KEYS": "{}",
-                "VROL_USER_ID": "disputes-sandbox", "VROL_PASSWORD": "sandbox-password",
-                **({"NETWORK_SIMULATOR_DATABASE_URL": database_url(self.postgres)} if self.postgres else {})}
-
-    def settings(self) -> dict:
-        env = self.env()
-        return {"NETWORK_SIMULATOR": True, "NETWORK_SIMULATOR_URL": self.url,
-                "MASTERCOM_BASE_URL": env["MASTERCOM_BASE_URL"], "VROL_BASE_URL": env["VROL_BASE_URL"],
-                "MASTERCOM_CONSUMER_KEY": CONSUMER_KEY, "MASTERCOM_SIGNING_KEY_FILE": env["MASTERCOM_SIGNING_KEY_FILE"],
-                "MASTERCOM_SIGNING_KEY_PASSWORD": "", "MASTERCOM_PROGRAM_KEYS": {},
-                "VROL_USER_ID": env["VROL_USER_ID"], "VROL_PASSWORD": env["VROL_PASSWORD"]}
-
-    def start(self, base_env: dict[str, str]) -> None:
-        from cases.gateways.keys import ensure_sandbox_key
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+    def start(self, base_env: dict[str, str] | None = None, timeout: float = 90) -> Simulator:
         if self.postgres:
             drop_database(self.postgres)
             ensure_database(self.postgres)
-        ensure_sandbox_key(self.folder / "mastercom.pem")
-        log_file = open(self.folder / "simulator.log", "ab")  # noqa: SIM115 - closed with the process
-        env = {**base_env, **self.env(), "DJANGO_HTTPS": "0", "LOG_LEVEL": "WARNING"}
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_network_simulator", "--port", str(self.port),
-             "--workers", str(self.workers)], cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
-            start_new_session=True)
-        deadline = time.monotonic() + 90
-        while not self.healthy():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"the network simulator did not start: see {self.folder / 'simulator.log'}")
-            time.sleep(0.2)
-
-    def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310 - loopback
-                return response.status == 200
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+        return super().start({**(base_env or os.environ), "LOG_LEVEL": "WARNING"}, timeout)
 
     def filings(self, network: str, client_references: set[str]) -> dict[str, int]:
         """The simulator's own count of the issuer's chargebacks: in all, for these references, and
@@ -429,15 +359,7 @@ class Celery:
             self._next["poll"] = now + POLL_SECONDS
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        stop_groups(self.processes, timeout=30)
 
 
 class Inline:
@@ -561,8 +483,6 @@ def run(report, server_env: dict[str, str], *, cases: int = 10_000, items: int =
         networks: tuple[str, ...] = ("mastercard", "visa"), simulator_workers: int = 2, concurrency: int = 2,
         simulator_db: str = "sqlite", filers: int = 1, inline: bool = False, folder: Path | None = None,
         timeout: float | None = None) -> None:
-    from django.test.utils import override_settings
-
     folder = folder or DATA_DIR / "networks"
     sim = Simulator(folder, workers=simulator_workers,
                     postgres=f"{DB_NAME}_simulator" if simulator_db == "postgres" else "")
@@ -573,7 +493,7 @@ def run(report, server_env: dict[str, str], *, cases: int = 10_000, items: int =
     try:
         sim.start(server_env)
         log(f"networks: simulator on {sim.url} ({simulator_workers} processes); {load()}")
-        with override_settings(**sim.settings()):
+        with sim.settings():
             engine.start()
             parts = {"bench": (os.getpid(), False), "simulator": (sim.process.pid, True)}
             parts.update({f"worker{i}": (p.pid, True) for i, p in enumerate(getattr(engine, "processes", []))})

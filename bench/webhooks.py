@@ -14,7 +14,6 @@ loopback, on a RabbitMQ queue of this run's own, stopped at the end.
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from bench.env import DATA_DIR, ROOT, log
 from bench.load import run_load
 from bench.report import Report, median
 from bench.server import HOST, Server, ServerConfig, _children, _rss_mb
+from network_simulator.process import stop_groups
 
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 PROGRAM = "bench_webhooks"
@@ -65,14 +65,7 @@ class Processes:
         return process
 
     def stop(self) -> None:
-        for process in self.started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.started:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_groups(self.started, timeout=30)
 
 
 def _get(port: int, path: str, method: str = "GET") -> dict:

@@ -117,7 +117,7 @@ class Stack:
 
 def _network_env(sim: simulator.Simulator, tmp: Path) -> dict:
     return {**sim.env(), "NETWORK_POLL_SECONDS": str(POLL_SECONDS), "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-            "NETWORK_SIMULATOR_DATABASE": str(sim.database), "CELERY_FILESYSTEM_DIR": str(tmp / "celery"),
+            "CELERY_FILESYSTEM_DIR": str(tmp / "celery"),
             "WEBHOOK_ALLOW_PRIVATE_URLS": "1"}
 
 

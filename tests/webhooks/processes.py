@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kombu import Connection
 
+from network_simulator.process import stop_groups
 from tests.pg.live import ROOT, database_url, wait_for
 
 BROKER_URL = os.environ.get("TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -77,15 +78,7 @@ class Engine:
         process.wait(timeout=10)
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        stop_groups(self.processes)
         if not self.broker_url.startswith("amqp"):
             return  # the filesystem broker's folders go with the test's temporary folder
         with Connection(self.broker_url, connect_timeout=5) as conn:
