@@ -2,8 +2,10 @@
 (cases/gateways/base.py), with Mastercard's packaging rules (JPEG, TIFF or PDF; names renamed to
 16 characters; 18 MB per submission), scripted answers and queues."""
 
+import contextlib
 from dataclasses import dataclass, field
 
+from cases import gateways
 from cases.gateways.base import Document, Filing, FilingResult, GatewayError, InboundItem, PackagingError
 
 TYPES = {"application/pdf", "image/jpeg", "image/tiff"}
@@ -85,3 +87,18 @@ class MemoryGateway:
 
     def sent_kinds(self, case_id: str) -> list[str]:
         return [f.kind for f, _ in self.filings.values() if f.case_id == case_id]
+
+
+@contextlib.contextmanager
+def registered(gateway: MemoryGateway | None = None):
+    """Only `gateway` in the registry of gateways (the process's, so a live server's thread sees
+    it too; none at all for None), the real ones put back after."""
+    saved = dict(gateways._factories)
+    gateways._factories.clear()
+    if gateway is not None:
+        gateways.register(gateway.network)(lambda: gateway)
+    try:
+        yield gateway
+    finally:
+        gateways._factories.clear()
+        gateways._factories.update(saved)

@@ -7,14 +7,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases import gateways, services
+from cases import services
 from cases.actors import Actor
 from cases.gateways.base import Document
 from cases.models import NetworkSubmission
 from cases.services import network_submissions as subs
 from cases.services.network_inbound import networks_poll
 from tests.factories import make_case
-from tests.networks.gateway import MemoryGateway
+from tests.networks.gateway import MemoryGateway, registered
 from tests.ui.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -26,13 +26,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def network():
     """Mastercard in memory, for the live server's thread too (the registry is the process's)."""
-    gateway = MemoryGateway("mastercard")
-    saved = dict(gateways._factories)
-    gateways._factories.clear()
-    gateways.register("mastercard")(lambda: gateway)
-    yield gateway
-    gateways._factories.clear()
-    gateways._factories.update(saved)
+    with registered(MemoryGateway("mastercard")) as gateway:
+        yield gateway
 
 
 def send_all() -> None:
