@@ -49,7 +49,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases import gateways
+from cases import gateways, money
 from cases.actors import Actor
 from cases.choices import EventKind, EvidenceCategory, NetworkMessageKind, NetworkMessageState
 from cases.exceptions import DisputeError, TooManyFiles
@@ -426,11 +426,14 @@ def _apply_together(messages: list[NetworkMessage], numbers: dict) -> dict[str, 
 
 
 def _note(message: NetworkMessage) -> str:
-    label = message.get_kind_display().lower()
+    """The network's reason, after the amount the acquirer answered with (a representment, a
+    pre-arbitration) in the currency's major units: "Representment: 100.00 USD. Goods delivered"."""
     note = message.reason
     if message.amount is not None and message.kind in (NetworkMessageKind.REPRESENTMENT,
                                                        NetworkMessageKind.PREARB_RECEIVED):
-        note = (f"{label.capitalize()} of {message.amount} {message.currency} (minor units). {note}").strip()
+        amount = (money.format_amount(message.amount, message.currency) if money.is_currency(message.currency)
+                  else f"{message.amount} {message.currency}".strip() + " (minor units)")
+        note = f"{message.get_kind_display()}: {amount}. {note}".strip()
     return note
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.choices import EventKind
 from cases.models import Case, CaseEvent, Evidence, NetworkMessage, NetworkSubmission
+from cases.money import format_amount
 from tests.network_e2e.scenarios import Expected
 from tests.network_e2e.stack import Stack
 
@@ -159,4 +160,4 @@ def check(stack: Stack, walk: Walk) -> None:
         moved = CaseEvent.objects.using(db).get(case_id=case.pk, kind="transition", actor=actor,
                                                 transition={"representment": "record_representment",
                                                             "prearb_received": "record_prearb_received"}[message.kind])
-        assert f"{amount} USD" in moved.note
+        assert f": {format_amount(amount, 'USD')}." in moved.note

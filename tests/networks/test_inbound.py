@@ -40,7 +40,7 @@ def test_a_representment_moves_the_case_with_the_merchants_documents(program, ne
         "merchant_response", "proof-of-delivery.pdf", "network:mastercard")
     assert message.documents[0]["evidence_id"] == evidence.pk
     moved = CaseEvent.objects.get(case=case, transition="record_representment")
-    assert moved.actor == "network:mastercard" and "10000 USD" in moved.note
+    assert moved.actor == "network:mastercard" and moved.note == "Representment: 100.00 USD. Goods delivered"
     response = CaseEvent.objects.get(case=case, kind=EventKind.NETWORK_RESPONSE)
     assert response.changes["message_id"] == "M-1" and response.changes["amount"] == 10000
     assert network.acknowledged == ["M-1"] and network.queue == []
@@ -62,6 +62,18 @@ def test_each_kind_runs_its_transition(program, network, supervisor_actor, kind,
     networks_poll()
     assert Case.objects.get(pk=case.pk).status == status
     assert NetworkMessage.objects.get().state == "applied"
+
+
+@pytest.mark.parametrize(("amount", "currency", "note"), [
+    (25000, "JPY", "Pre-arbitration received: 25,000 JPY. Second look"),  # no minor unit
+    (123456, "USD", "Pre-arbitration received: 1,234.56 USD. Second look"),
+    (500, "", "Pre-arbitration received: 500 (minor units). Second look"),  # the network named no currency
+])
+def test_the_step_shows_the_acquirers_amount_in_major_units(program, network, amount, currency, note):
+    case = filed_and_acknowledged(program)
+    network.push("prearb_received", case.network_claim_id, amount_minor=amount, currency=currency, reason="Second look")
+    networks_poll()
+    assert CaseEvent.objects.get(case=case, transition="record_prearb_received").note == note
 
 
 def test_a_queue_read_twice_changes_nothing_twice(program, network):
