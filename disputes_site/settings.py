@@ -247,11 +247,10 @@ LOGIN_THROTTLE = os.environ.get("LOGIN_THROTTLE", "10/15m")
 # RabbitMQ (amqp://guest:guest@127.0.0.1:5672//) in production and CI; unset, kombu's filesystem
 # transport under var/celery/ needs no server. docs/operations.md describes the processes.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
-# On the filesystem broker, kombu's transport with each message written whole before a worker can
-# list it; a server broker's transport follows from its URL.
-CELERY_BROKER_TRANSPORT = (
-    "disputes_site.filesystem_broker:Transport" if CELERY_BROKER_URL.startswith("filesystem://") else None)
+CELERY_BROKER_TRANSPORT = None  # a server broker's transport follows from its URL
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's transport with each message written whole before a worker can list it.
+    CELERY_BROKER_TRANSPORT = "disputes_site.filesystem_broker:Transport"
     _celery_dir = Path(os.environ.get("CELERY_FILESYSTEM_DIR", BASE_DIR / "var" / "celery"))
     for _sub in ("queue", "processed", "control"):
         (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
