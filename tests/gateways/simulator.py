@@ -16,7 +16,7 @@ from pathlib import Path
 
 from network_simulator.process import CONSUMER_KEY, ROOT, SimulatorProcess
 
-__all__ = ["CONSUMER_KEY", "ROOT", "Simulator", "running_simulator", "start", "stop"]
+__all__ = ["CONSUMER_KEY", "ROOT", "Simulator", "running_simulator", "start"]
 
 
 class Simulator(SimulatorProcess):
@@ -30,14 +30,10 @@ def start(tmp_dir: Path, *, delay: float = 0, window: float | None = None, timeo
     return sim.start({**os.environ, "DJANGO_SETTINGS_MODULE": "disputes_site.test_settings"}, timeout=timeout)
 
 
-def stop(sim: Simulator) -> None:
-    sim.stop()
-
-
 @contextlib.contextmanager
 def running_simulator(tmp_dir: Path, **options):
     sim = start(tmp_dir, **options)
     try:
         yield sim
     finally:
-        stop(sim)
+        sim.stop()
